@@ -1,0 +1,128 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The four layers, in the order they are started and composed. */
+export const SUBGRAPH_NAMES = ['league', 'depository', 'coop', 'production'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
+  gateway: 4000,
+  league: 4001,
+  depository: 4002,
+  coop: 4003,
+  production: 4004,
+};
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('data'),
+  DATABASE_URL: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SUPPRESSION_K: positiveInt.default(5),
+  SEED: z.coerce.number().int().default(20170501),
+  MAX_PAGE_SIZE: positiveInt.default(100),
+  GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
+  SUBGRAPH_TIMEOUT_MS: positiveInt.default(5000),
+  SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
+  LEAGUE_PORT: port.default(DEFAULT_PORTS.league),
+  DEPOSITORY_PORT: port.default(DEFAULT_PORTS.depository),
+  COOP_PORT: port.default(DEFAULT_PORTS.coop),
+  PRODUCTION_PORT: port.default(DEFAULT_PORTS.production),
+  LEAGUE_URL: z.url().optional(),
+  DEPOSITORY_URL: z.url().optional(),
+  COOP_URL: z.url().optional(),
+  PRODUCTION_URL: z.url().optional(),
+  LEAGUE_DATABASE_URL: z.string().optional(),
+  DEPOSITORY_DATABASE_URL: z.string().optional(),
+  COOP_DATABASE_URL: z.string().optional(),
+  PRODUCTION_DATABASE_URL: z.string().optional(),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+/** Where and how one subgraph keeps its data. */
+export type DatabaseConfig =
+  | { client: 'sqlite'; filename: string }
+  | { client: 'pg'; connectionString: string; schema: SubgraphName };
+
+export function isPostgres(db: DatabaseConfig): db is Extract<DatabaseConfig, { client: 'pg' }> {
+  return db.client === 'pg';
+}
+
+export interface SubgraphConfig {
+  name: SubgraphName;
+  host: string;
+  port: number;
+  url: string;
+  database: DatabaseConfig;
+}
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  host: string;
+  logLevel: Env['LOG_LEVEL'];
+  dataDir: string;
+  seed: number;
+  suppressionK: number;
+  maxPageSize: number;
+  gateway: { port: number; supergraphPath: string; subgraphTimeoutMs: number };
+  subgraphs: Record<SubgraphName, SubgraphConfig>;
+}
+
+const upper = (name: SubgraphName) => name.toUpperCase() as Uppercase<SubgraphName>;
+
+function databaseFor(name: SubgraphName, env: Env, dataDir: string): DatabaseConfig {
+  const url = env[`${upper(name)}_DATABASE_URL`] ?? env.DATABASE_URL;
+  if (!url) return { client: 'sqlite', filename: path.join(dataDir, `${name}.sqlite`) };
+  if (/^postgres(ql)?:\/\//.test(url)) return { client: 'pg', connectionString: url, schema: name };
+  if (url.startsWith('sqlite:')) return { client: 'sqlite', filename: url.slice('sqlite:'.length) };
+  throw new Error(`${upper(name)}_DATABASE_URL / DATABASE_URL must start with postgres:// or sqlite:, got "${url}"`);
+}
+
+/**
+ * Parses the environment once into a typed, validated configuration. A bad setting throws
+ * an error that names the variable, so start-up stops with a message a person can act on.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  const subgraph = (name: SubgraphName): SubgraphConfig => {
+    const port = env[`${upper(name)}_PORT`];
+    return {
+      name,
+      host: env.HOST,
+      port,
+      url: env[`${upper(name)}_URL`] ?? `http://${env.HOST}:${port}/graphql`,
+      database: databaseFor(name, env, dataDir),
+    };
+  };
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    dataDir,
+    seed: env.SEED,
+    suppressionK: env.SUPPRESSION_K,
+    maxPageSize: env.MAX_PAGE_SIZE,
+    gateway: {
+      port: env.GATEWAY_PORT,
+      supergraphPath: path.resolve(env.SUPERGRAPH_PATH),
+      subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+    },
+    subgraphs: {
+      league: subgraph('league'),
+      depository: subgraph('depository'),
+      coop: subgraph('coop'),
+      production: subgraph('production'),
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import { isPostgres, type DatabaseConfig, type SubgraphName } from './config.js';
+
+export type { Knex };
+
+/** One migration step, written as plain knex schema code. */
+export interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Called once per SQL statement sent; the subgraph counts them in its metrics. */
+  onStatement?: () => void;
+  poolMax?: number;
+}
+
+/**
+ * Opens the knex handle of one subgraph. SQLite files are created on demand with
+ * foreign keys enforced; on PostgreSQL each subgraph lives in its own schema.
+ */
+export function openDatabase(
+  config: DatabaseConfig,
+  options: OpenDatabaseOptions = {},
+): Knex {
+  const knex = isPostgres(config)
+    ? knexFactory({
+        client: 'pg',
+        connection: config.connectionString,
+        searchPath: [config.schema],
+        pool: { min: 0, max: options.poolMax ?? 10 },
+      })
+    : openSqlite(config.filename);
+  if (options.onStatement) knex.on('query', options.onStatement);
+  return knex;
+}
+
+function openSqlite(filename: string): Knex {
+  if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
+  return knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null) => void) {
+        conn.pragma('foreign_keys = ON');
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('synchronous = NORMAL');
+        done(null);
+      },
+    },
+  });
+}
+
+/**
+ * Brings a subgraph's database to the latest migration. Migrations come from a static
+ * module map, so knex never loads TypeScript files itself, and each subgraph keeps its
+ * own migrations table.
+ */
+export async function migrateToLatest(
+  knex: Knex,
+  name: SubgraphName,
+  migrations: Record<string, Migration>,
+  config: DatabaseConfig,
+): Promise<void> {
+  if (isPostgres(config)) await knex.raw('CREATE SCHEMA IF NOT EXISTS ??', [config.schema]);
+  await knex.migrate.latest({
+    tableName: `${name}_migrations`,
+    schemaName: isPostgres(config) ? config.schema : undefined,
+    migrationSource: {
+      getMigrations: async () => Object.keys(migrations).sort(),
+      getMigrationName: (migration: string) => migration,
+      getMigration: async (migration: string) => migrations[migration]!,
+    },
+  });
+}
+
+/** Inserts rows in chunks that stay under SQLite's bound-parameter limit. */
+export async function insertInChunks<Row extends object>(
+  knex: Knex | Knex.Transaction,
+  table: string,
+  rows: readonly Row[],
+  onProgress?: (inserted: number) => void,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!).length;
+  const chunkSize = Math.max(1, Math.floor(30000 / columns));
+  for (let start = 0; start < rows.length; start += chunkSize) {
+    const chunk = rows.slice(start, start + chunkSize);
+    await knex(table).insert(chunk as never);
+    onProgress?.(start + chunk.length);
+  }
+}
+
+/** Orders batch results by key, `null` for misses, as DataLoader requires. */
+export function byKeys<Row, Key>(keys: readonly Key[], rows: readonly Row[], keyOf: (row: Row) => Key): (Row | null)[] {
+  const index = new Map<Key, Row>();
+  for (const row of rows) index.set(keyOf(row), row);
+  return keys.map((key) => index.get(key) ?? null);
+}
+
+/** Groups batch results by key, an empty list for keys without rows. */
+export function groupByKeys<Row, Key>(keys: readonly Key[], rows: readonly Row[], keyOf: (row: Row) => Key): Row[][] {
+  const groups = new Map<Key, Row[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const list = groups.get(key);
+    if (list) list.push(row);
+    else groups.set(key, [row]);
+  }
+  return keys.map((key) => groups.get(key) ?? []);
+}

@@ -1,0 +1,17 @@
+import { GraphQLError } from 'graphql';
+
+/** Every `extensions.code` this graph returns, in one place. */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+/** Thrown by data and validation code; resolvers let it surface as a GraphQL error. */
+export class BadInputError extends GraphQLError {
+  constructor(argumentName: string, message: string) {
+    super(`Argument "${argumentName}": ${message}`, {
+      extensions: { code: ErrorCode.BAD_USER_INPUT, argumentName },
+    });
+  }
+}

@@ -1,0 +1,151 @@
+import http from 'node:http';
+import type { ApolloServer, BaseContext, HTTPGraphQLRequest } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+/** A plain route beside /graphql: answers with a status and a JSON or text body. */
+export type Route = () => Promise<{ status: number; body: string; contentType?: string }>;
+
+export interface ServiceOptions<Context extends BaseContext> {
+  apollo: ApolloServer<Context>;
+  context: (req: http.IncomingMessage) => Promise<Context>;
+  metrics: Metrics;
+  logger: Logger;
+  routes?: Record<string, Route>;
+  maxBodyBytes?: number;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        reject(new HttpError(413, `Request body is larger than ${maxBytes} bytes.`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+async function toGraphQLRequest(req: http.IncomingMessage, url: URL, maxBodyBytes: number): Promise<HTTPGraphQLRequest> {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  let body: unknown;
+  if (req.method === 'POST') {
+    const text = await readBody(req, maxBodyBytes);
+    if (headers.get('content-type')?.includes('json')) {
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        throw new HttpError(400, 'Request body is not valid JSON.');
+      }
+    } else {
+      body = text;
+    }
+  }
+  return { method: req.method ?? 'GET', headers, search: url.search, body };
+}
+
+function send(res: http.ServerResponse, status: number, body: string, contentType = 'application/json'): void {
+  res.statusCode = status;
+  res.setHeader('content-type', contentType);
+  res.end(body);
+}
+
+/**
+ * An HTTP server for one service: GraphQL at /graphql, plus plain routes (/health,
+ * /metrics, ...). Built here, started by the caller, so importing never opens a port.
+ */
+export function createServiceServer<Context extends BaseContext>(options: ServiceOptions<Context>): http.Server {
+  const { apollo, metrics, logger, maxBodyBytes = 1_000_000 } = options;
+  const routes: Record<string, Route> = {
+    '/metrics': async () => ({
+      status: 200,
+      body: await metrics.registry.metrics(),
+      contentType: metrics.registry.contentType,
+    }),
+    ...options.routes,
+  };
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<string> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = routes[url.pathname];
+    if (route && req.method === 'GET') {
+      const answer = await route();
+      send(res, answer.status, answer.body, answer.contentType);
+      return url.pathname;
+    }
+    if (url.pathname !== '/graphql') {
+      send(res, 404, JSON.stringify({ error: `No route ${url.pathname}` }));
+      return 'unknown';
+    }
+    const httpGraphQLRequest = await toGraphQLRequest(req, url, maxBodyBytes);
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: () => options.context(req),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+    return '/graphql';
+  }
+
+  return http.createServer((req, res) => {
+    const stopTimer = metrics.httpRequests.startTimer();
+    handle(req, res)
+      .then((route) => stopTimer({ route, status: String(res.statusCode) }))
+      .catch((error: unknown) => {
+        const status = error instanceof HttpError ? error.status : 500;
+        if (status === 500) logger.error({ err: error }, 'request failed');
+        if (!res.headersSent) {
+          const message = error instanceof HttpError ? error.message : 'Internal server error';
+          send(res, status, JSON.stringify({ errors: [{ message }] }));
+        } else {
+          res.end();
+        }
+        stopTimer({ route: 'error', status: String(status) });
+      });
+  });
+}
+
+/** Starts listening and resolves with the bound port (useful with port 0 in tests). */
+export function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+/** Stops accepting connections and closes idle keep-alive sockets. */
+export function close(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
