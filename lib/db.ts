@@ -79,7 +79,10 @@ export async function migrateToLatest(
   });
 }
 
-/** Inserts rows in chunks that stay under SQLite's bound-parameter limit. */
+/**
+ * Inserts rows in chunks that stay under SQLite's limits (knex writes a multi-row insert
+ * as a compound SELECT of at most 500 terms) and PostgreSQL's bound-parameter limit.
+ */
 export async function insertInChunks<Row extends object>(
   knex: Knex | Knex.Transaction,
   table: string,
@@ -88,7 +91,7 @@ export async function insertInChunks<Row extends object>(
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!).length;
-  const chunkSize = Math.max(1, Math.floor(30000 / columns));
+  const chunkSize = Math.max(1, Math.min(500, Math.floor(30000 / columns)));
   for (let start = 0; start < rows.length; start += chunkSize) {
     const chunk = rows.slice(start, start + chunkSize);
     await knex(table).insert(chunk as never);

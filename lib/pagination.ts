@@ -24,6 +24,9 @@ export interface Connection<Row> {
 
 export const encodeCursor = (key: string): string => Buffer.from(`k:${key}`, 'utf8').toString('base64url');
 
+const keyOf = (row: object, keyColumn: string): string => String((row as Record<string, unknown>)[keyColumn]);
+const cursorOf = (row: object, keyColumn: string): string => encodeCursor(keyOf(row, keyColumn));
+
 function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!decoded.startsWith('k:')) throw new BadInputError('after', `"${cursor}" is not a cursor returned by this field.`);
@@ -43,7 +46,7 @@ export function parsePage(args: PageArgs, maxPageSize: number): Page {
  * Runs a keyset-paginated query ordered by `keyColumn`, plus its count. `filtered` applies
  * the same filters to both, so `totalCount` always describes the rows being paged.
  */
-export async function paginate<Row extends Record<string, unknown>>(
+export async function paginate<Row extends object>(
   knex: Knex,
   table: string,
   page: Page,
@@ -60,11 +63,29 @@ export async function paginate<Row extends Record<string, unknown>>(
   ]);
   const hasNextPage = rows.length > page.first;
   const nodes = rows.slice(0, page.first);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(String(node[keyColumn])), node }));
+  const edges = nodes.map((node) => ({ cursor: cursorOf(node, keyColumn), node }));
   return {
     edges,
     nodes,
     pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
     totalCount: Number(countRow?.count ?? 0),
+  };
+}
+
+/** Pages through rows already loaded in key order (a small per-parent list batched by a loader). */
+export function paginateLoaded<Row extends object>(
+  rows: readonly Row[],
+  page: Page,
+  keyColumn = 'id',
+): Connection<Row> {
+  const after = page.afterKey;
+  const remaining = after === null ? rows : rows.filter((row) => keyOf(row, keyColumn) > after);
+  const nodes = remaining.slice(0, page.first);
+  const edges = nodes.map((node) => ({ cursor: cursorOf(node, keyColumn), node }));
+  return {
+    edges,
+    nodes,
+    pageInfo: { hasNextPage: remaining.length > page.first, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount: rows.length,
   };
 }

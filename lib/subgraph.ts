@@ -6,6 +6,7 @@ import { addResolversToSchema } from '@graphql-tools/schema';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Knex } from 'knex';
 import type { SubgraphName } from './config.js';
+import type { Migration } from './db.js';
 import { createServiceServer } from './http.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -30,8 +31,15 @@ export interface SubgraphDefinition<Loaders> {
   name: SubgraphName;
   typeDefs: DocumentNode;
   resolvers: Resolvers<Loaders>;
-  createLoaders(db: Knex): Loaders;
+  createLoaders(db: Knex, settings: SubgraphSettings): Loaders;
+  migrations: Record<string, Migration>;
 }
+
+/**
+ * A definition whose loader type is not known statically: tools that handle all four
+ * subgraphs (start-up, seeding, tests) only pass definitions through.
+ */
+export type AnySubgraphDefinition = SubgraphDefinition<any>;
 
 /** Reads a subgraph's `schema.graphql` from beside the calling module. */
 export function loadTypeDefs(moduleUrl: string): DocumentNode {
@@ -83,7 +91,7 @@ export async function createSubgraphService<Loaders>(
     apollo,
     metrics,
     logger,
-    context: async () => ({ db, loaders: definition.createLoaders(db), settings }),
+    context: async () => ({ db, loaders: definition.createLoaders(db, settings), settings }),
     routes: {
       '/health': async () => {
         await db.raw('select 1');

@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import { SUBGRAPH_NAMES } from '../lib/config.js';
+import { loadConfig } from '../lib/config.js';
+import { close, listen } from '../lib/http.js';
+import { createLogger } from '../lib/logger.js';
+import { createMetrics } from '../lib/metrics.js';
+import { createGateway } from './server.js';
+
+const config = loadConfig();
+const logger = createLogger('gateway', config.logLevel);
+const gateway = await createGateway({
+  supergraphSdl: fs.readFileSync(config.gateway.supergraphPath, 'utf8'),
+  subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, config.subgraphs[name].url])) as Record<
+    (typeof SUBGRAPH_NAMES)[number],
+    string
+  >,
+  subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
+  logger,
+  metrics: createMetrics('gateway'),
+  includeStacktrace: config.env === 'development',
+});
+const port = await listen(gateway.server, config.gateway.port, config.host);
+logger.info({ url: `http://${config.host}:${port}/graphql` }, 'gateway ready');
+
+function shutdown(signal: string) {
+  logger.info({ signal }, 'stopping');
+  Promise.all([close(gateway.server), gateway.stop()]).then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+}
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);

@@ -1,0 +1,126 @@
+/**
+ * `npm start`: migrates and (on first start) seeds the four databases, then runs the four
+ * subgraph services and the gateway as five processes, and stops them all on Ctrl-C.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import cliProgress from 'cli-progress';
+import { SUBGRAPH_NAMES, loadConfig } from '../lib/config.js';
+import { prepareDatabase } from '../seeds/prepare.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const config = loadConfig();
+const started = performance.now();
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function prepareAll(): Promise<boolean> {
+  let firstStart = false;
+  const bar = new cliProgress.SingleBar(
+    { format: '  usage events [{bar}] {percentage}% | {value}/{total} | {eta}s left', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  for (const name of SUBGRAPH_NAMES) {
+    let barStarted = false;
+    const result = await prepareDatabase(name, config.subgraphs[name].database, {
+      seed: config.seed,
+      onProgress(done, total) {
+        if (!barStarted) bar.start(total, 0);
+        barStarted = true;
+        bar.update(done);
+      },
+    });
+    if (barStarted) bar.stop();
+    firstStart ||= result.seeded;
+    console.log(`  ${name.padEnd(11)} ${result.seeded ? 'migrated and seeded' : 'migrated (data kept)'} in ${seconds(result.milliseconds)}`);
+  }
+  return firstStart;
+}
+
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function run(name: string, entry: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout!, child.stderr!]) {
+    readline.createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${line}`));
+  }
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[${name}] exited unexpectedly (${signal ?? `code ${code}`}); stopping the others.`);
+      stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+function stop(exitCode: number): void {
+  if (stopping) return;
+  stopping = true;
+  const exits = children
+    .filter((child) => child.exitCode === null && child.signalCode === null)
+    .map((child) => new Promise((resolve) => child.once('exit', resolve)));
+  for (const child of children) child.kill('SIGTERM');
+  const force = setTimeout(() => children.forEach((child) => child.kill('SIGKILL')), 5000);
+  Promise.all(exits).then(() => {
+    clearTimeout(force);
+    process.exit(exitCode);
+  });
+}
+
+/** Resident memory of a process in MiB (Linux), or 0 where /proc is not available. */
+function residentMiB(pid: number | undefined): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitUntilReady(url: string, timeoutMs: number): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      const body = (await response.json()) as Record<string, unknown>;
+      if (body.status === 'ready') return body;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not report ready within ${timeoutMs / 1000} s`);
+}
+
+process.once('SIGINT', () => stop(0));
+process.once('SIGTERM', () => stop(0));
+
+console.log(`Commons Graph: preparing databases in ${config.dataDir}`);
+const firstStart = await prepareAll();
+for (const name of SUBGRAPH_NAMES) run(name, `subgraphs/${name}/index.ts`);
+run('gateway', 'gateway/index.ts');
+
+const base = `http://${config.host}:${config.gateway.port}`;
+try {
+  await waitUntilReady(`${base}/ready`, 60_000);
+} catch (error) {
+  console.error((error as Error).message);
+  stop(1);
+}
+const rss = children.reduce((sum, child) => sum + residentMiB(child.pid), 0);
+console.log(`
+Commons Graph is up (${firstStart ? 'first start, databases seeded' : 'later start, data reused'}) in ${seconds(performance.now() - started)}.
+  five processes, ${rss.toFixed(0)} MiB resident in total
+
+  GraphQL   ${base}/graphql
+  Ready     ${base}/ready      Health ${base}/health      Metrics ${base}/metrics
+
+Try the city report:
+  curl -s ${base}/graphql -H 'content-type: application/json' \\
+    -d '{"query":"{ city(id: \\"gent\\") { name population platformCooperatives { name sharing(period: {from: \\"2025-01-01\\", to: \\"2025-12-31\\"}) { uses utilizationRate suppressed } } footprint(year: 2025) { netKgCO2e perCapitaKgCO2e } } }"}'
+
+Ctrl-C stops everything.
+`);

@@ -1,0 +1,110 @@
+import type { Knex } from 'knex';
+import { insertInChunks } from '../lib/db.js';
+import type {
+  BillOfMaterialsLineRow,
+  DesignBuilderRow,
+  EmissionFactorRow,
+  OpenCooperativeRow,
+  OpenDesignRow,
+  ProductionRunRow,
+  RunAssetRow,
+} from '../subgraphs/production/db/tables.js';
+import type { World } from './world.js';
+
+/**
+ * Writes the production layer of the seed world: emission factors, open co-ops, open
+ * designs with their builders and bills of materials, production runs and the assets
+ * each run delivered. Parents first, so foreign keys hold at every insert.
+ */
+export async function seedProduction(db: Knex, world: World): Promise<void> {
+  await db.transaction(async (trx) => {
+    await insertInChunks<EmissionFactorRow>(
+      trx,
+      'emission_factors',
+      world.emissionFactors.map((f) => ({
+        id: f.id,
+        category: f.category,
+        name: f.name,
+        unit: f.unit,
+        kg_co2e_per_unit: f.kgCO2ePerUnit,
+        source: f.source,
+        source_url: f.sourceUrl,
+        license: f.license,
+        year: f.year,
+        region: f.region,
+        occupancy: f.occupancy,
+        notes: f.notes,
+      })),
+    );
+    await insertInChunks<OpenCooperativeRow>(
+      trx,
+      'open_cooperatives',
+      world.openCooperatives.map((c) => ({
+        id: c.id,
+        name: c.name,
+        city_id: c.cityId,
+        description: c.description,
+        website: c.website,
+        founded_year: c.foundedYear,
+        illustrative: c.illustrative,
+      })),
+    );
+    await insertInChunks<OpenDesignRow>(
+      trx,
+      'open_designs',
+      world.openDesigns.map((d) => ({
+        id: d.id,
+        name: d.name,
+        description: d.description,
+        asset_kind: d.assetKind,
+        license: d.license,
+        open_hardware: d.openHardware,
+        license_note: d.licenseNote,
+        repository_url: d.repositoryUrl,
+        version: d.version,
+        steward: d.steward,
+        manufacturing_energy_kwh: d.manufacturingEnergyKwh,
+        transport_km: d.transportKm,
+      })),
+    );
+    await insertInChunks<DesignBuilderRow>(
+      trx,
+      'design_builders',
+      world.openDesigns.flatMap((d) =>
+        d.builtByCooperativeIds.map((cooperativeId) => ({ design_id: d.id, cooperative_id: cooperativeId })),
+      ),
+    );
+    await insertInChunks<BillOfMaterialsLineRow>(
+      trx,
+      'bill_of_materials_lines',
+      world.openDesigns.flatMap((d) =>
+        d.billOfMaterials.map((line, index) => ({
+          design_id: d.id,
+          position: index + 1,
+          emission_factor_id: line.emissionFactorId,
+          mass_kg: line.massKg,
+        })),
+      ),
+    );
+    await insertInChunks<ProductionRunRow>(
+      trx,
+      'production_runs',
+      world.productionRuns.map((r) => ({
+        id: r.id,
+        cooperative_id: r.cooperativeId,
+        design_id: r.designId,
+        units: r.units,
+        completed_on: r.completedOn,
+        city_id: r.cityId,
+        platform_cooperative_id: r.platformCooperativeId,
+        electricity_factor_id: r.electricityFactorId,
+        freight_factor_id: r.freightFactorId,
+      })),
+    );
+    await insertInChunks<RunAssetRow>(
+      trx,
+      'run_assets',
+      world.productionRuns.flatMap((r) => r.assetIds.map((assetId) => ({ run_id: r.id, asset_id: assetId }))),
+    );
+  });
+}

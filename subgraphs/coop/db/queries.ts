@@ -1,0 +1,149 @@
+import type { Knex } from 'knex';
+import { paginate, type Connection, type Page } from '../../../lib/pagination.js';
+import type { PlatformCooperativeRow, SharedAssetRow } from './tables.js';
+
+/** Criteria of the `platformCooperatives` list. */
+export interface PlatformCooperativeFilter {
+  cityId?: string | null;
+  applicationId?: string | null;
+}
+
+export function platformCooperativesByIds(db: Knex, ids: readonly string[]): Promise<PlatformCooperativeRow[]> {
+  return db<PlatformCooperativeRow>('platform_cooperatives').whereIn('id', ids);
+}
+
+export function listPlatformCooperatives(
+  db: Knex,
+  page: Page,
+  filter: PlatformCooperativeFilter,
+): Promise<Connection<PlatformCooperativeRow>> {
+  return paginate<PlatformCooperativeRow>(db, 'platform_cooperatives', page, (query) => {
+    if (filter.cityId) query.where('platform_cooperatives.city_id', filter.cityId);
+    if (filter.applicationId) query.where('platform_cooperatives.application_id', filter.applicationId);
+    return query;
+  });
+}
+
+/** Co-ops whose `column` is one of `values`, ordered by id. */
+export function platformCooperativesWhere(
+  db: Knex,
+  column: 'city_id' | 'application_id',
+  values: readonly string[],
+): Promise<PlatformCooperativeRow[]> {
+  return db<PlatformCooperativeRow>('platform_cooperatives').whereIn(column, values).orderBy('id');
+}
+
+export function sharedAssetsByIds(db: Knex, ids: readonly string[]): Promise<SharedAssetRow[]> {
+  return db<SharedAssetRow>('shared_assets').whereIn('id', ids);
+}
+
+/** All assets of the given co-ops, ordered by id. */
+export function assetsOfPlatformCooperatives(db: Knex, coopIds: readonly string[]): Promise<SharedAssetRow[]> {
+  return db<SharedAssetRow>('shared_assets').whereIn('platform_cooperative_id', coopIds).orderBy('id');
+}
+
+/** Per co-op sums over the bins of a period: visible bins (≥ k members) only, plus how many bins there were. */
+export interface BinTotalsRow {
+  platform_cooperative_id: string;
+  bins: number;
+  visible_bins: number;
+  uses: number | null;
+  hours_in_use: number | null;
+  km: number | null;
+  nights: number | null;
+  avoided_kg: number | null;
+}
+
+const visible = (column: string) => `sum(case when members >= ? then ${column} else 0 end)`;
+
+export async function binTotals(
+  db: Knex,
+  coopIds: readonly string[],
+  from: string,
+  to: string,
+  k: number,
+): Promise<BinTotalsRow[]> {
+  const rows = await db('usage_bins')
+    .select('platform_cooperative_id')
+    .count({ bins: '*' })
+    .select(
+      db.raw(`${visible('1')} as visible_bins`, [k]),
+      db.raw(`${visible('uses')} as uses`, [k]),
+      db.raw(`${visible('hours_in_use')} as hours_in_use`, [k]),
+      db.raw(`${visible('km')} as km`, [k]),
+      db.raw(`${visible('nights')} as nights`, [k]),
+      db.raw(`${visible('avoided_kg')} as avoided_kg`, [k]),
+    )
+    .whereIn('platform_cooperative_id', coopIds)
+    .whereBetween('day', [from, to])
+    .groupBy('platform_cooperative_id');
+  return (rows as Record<string, unknown>[]).map(numeric) as unknown as BinTotalsRow[];
+}
+
+/** Distinct members per co-op over the visible bins of a period only. */
+export async function visibleMembers(
+  db: Knex,
+  coopIds: readonly string[],
+  from: string,
+  to: string,
+  k: number,
+): Promise<{ platform_cooperative_id: string; members: number }[]> {
+  const rows = await db('usage_events as e')
+    .join('usage_bins as b', (join) => {
+      join.on('b.platform_cooperative_id', 'e.platform_cooperative_id').andOn('b.day', 'e.day');
+    })
+    .select('e.platform_cooperative_id')
+    .countDistinct({ members: 'e.member_ref' })
+    .whereIn('e.platform_cooperative_id', coopIds)
+    .whereBetween('e.day', [from, to])
+    .where('b.members', '>=', k)
+    .groupBy('e.platform_cooperative_id');
+  return (rows as Record<string, unknown>[]).map(numeric) as unknown as { platform_cooperative_id: string; members: number }[];
+}
+
+/** Per co-op and calendar year: avoided emissions of the visible bins, and bin counts. */
+export interface AnnualBinRow {
+  platform_cooperative_id: string;
+  year: number;
+  visible_bins: number;
+  avoided_kg: number;
+}
+
+export async function annualBinTotals(db: Knex, coopIds: readonly string[], k: number): Promise<AnnualBinRow[]> {
+  const rows = await db('usage_bins')
+    .select('platform_cooperative_id', db.raw('substr(day, 1, 4) as year'))
+    .select(db.raw(`${visible('1')} as visible_bins`, [k]), db.raw(`${visible('avoided_kg')} as avoided_kg`, [k]))
+    .whereIn('platform_cooperative_id', coopIds)
+    .groupBy('platform_cooperative_id', db.raw('substr(day, 1, 4)'))
+    .orderBy('year');
+  return (rows as Record<string, unknown>[]).map(numeric) as unknown as AnnualBinRow[];
+}
+
+/**
+ * Recomputes the daily bins of the given co-ops from their raw events: one statement to
+ * clear, one to aggregate. Shared km count as passenger-km avoided from a private car.
+ */
+export async function rebuildBins(db: Knex | Knex.Transaction, coopIds: readonly string[]): Promise<void> {
+  await db('usage_bins').whereIn('platform_cooperative_id', coopIds).delete();
+  const placeholders = coopIds.map(() => '?').join(', ');
+  await db.raw(
+    `insert into usage_bins (platform_cooperative_id, day, uses, members, hours_in_use, km, nights, avoided_kg)
+     select e.platform_cooperative_id, e.day, count(*), count(distinct e.member_ref), sum(e.hours), sum(e.km),
+            sum(e.nights), sum(e.km * coalesce(m.private_kg_per_pkm - m.shared_kg_per_pkm, 0))
+     from usage_events e
+     join shared_assets a on a.id = e.asset_id
+     left join mode_factors m on m.asset_kind = a.kind
+     where e.platform_cooperative_id in (${placeholders})
+     group by e.platform_cooperative_id, e.day`,
+    [...coopIds],
+  );
+}
+
+/** PostgreSQL returns sums and counts as strings; SQLite as numbers. */
+function numeric<Row extends Record<string, unknown>>(row: Row): Row {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    out[key] = key === 'platform_cooperative_id' || value === null ? value : Number(value);
+  }
+  return out as Row;
+}

@@ -1,0 +1,97 @@
+import { BadInputError } from '../../../lib/errors.js';
+import { paginateLoaded, parsePage, type PageArgs } from '../../../lib/pagination.js';
+import { asBoolean, reference } from '../../../lib/resolvers.js';
+import { DateScalar } from '../../../lib/scalars.js';
+import type { Resolvers, SubgraphContext } from '../../../lib/subgraph.js';
+import * as q from '../db/queries.js';
+import type { PlatformCooperativeRow, SharedAssetRow } from '../db/tables.js';
+import { sharingKey, type CoopLoaders } from '../loaders.js';
+import { addParts, toStats, type Period, type SharingParts } from '../sharing.js';
+
+type IdArgs = { id: string };
+type Context = SubgraphContext<CoopLoaders>;
+
+/** A period must not end before it starts. */
+function checkPeriod(period: Period): Period {
+  if (period.from > period.to) {
+    throw new BadInputError('period', `"from" (${period.from}) must be on or before "to" (${period.to}).`);
+  }
+  return period;
+}
+
+async function sharingOfCoops(coopIds: readonly string[], period: Period, { loaders, settings }: Context) {
+  const parts = await loaders.sharing.loadMany(coopIds.map((id) => sharingKey(id, period)));
+  const present = parts.map((part) => {
+    if (part instanceof Error) throw part;
+    return part;
+  });
+  return toStats(addParts(period, present as SharingParts[]), settings.suppressionK);
+}
+
+export const resolvers: Resolvers<CoopLoaders> = {
+  Date: DateScalar,
+  Query: {
+    platformCooperative: (_: unknown, { id }: IdArgs, { loaders }) => loaders.platformCooperative.load(id),
+    platformCooperatives: (_: unknown, args: PageArgs & q.PlatformCooperativeFilter, { db, settings }) =>
+      q.listPlatformCooperatives(db, parsePage(args, settings.maxPageSize), args),
+    sharedAsset: (_: unknown, { id }: IdArgs, { loaders }) => loaders.sharedAsset.load(id),
+  },
+  PlatformCooperative: {
+    __resolveReference: (ref: IdArgs, { loaders }) => loaders.platformCooperative.load(ref.id),
+    foundedYear: (coop: PlatformCooperativeRow) => coop.founded_year,
+    illustrative: (coop: PlatformCooperativeRow) => asBoolean(coop.illustrative),
+    city: (coop: PlatformCooperativeRow) => reference('City', coop.city_id),
+    application: (coop: PlatformCooperativeRow) => reference('CommonsApplication', coop.application_id),
+    assetCount: async (coop: PlatformCooperativeRow, _: unknown, { loaders }) =>
+      (await loaders.assetsOfCoop.load(coop.id)).length,
+    assets: async (coop: PlatformCooperativeRow, args: PageArgs & { kind?: string }, { loaders, settings }) => {
+      const page = parsePage(args, settings.maxPageSize);
+      const assets = await loaders.assetsOfCoop.load(coop.id);
+      return paginateLoaded(args.kind ? assets.filter((asset) => asset.kind === args.kind) : assets, page);
+    },
+    sharing: (coop: PlatformCooperativeRow, { period }: { period: Period }, context) =>
+      sharingOfCoops([coop.id], checkPeriod(period), context),
+  },
+  SharedAsset: {
+    __resolveReference: (ref: IdArgs, { loaders }) => loaders.sharedAsset.load(ref.id),
+    commissionedOn: (asset: SharedAssetRow) => asset.commissioned_on,
+    decommissionedOn: (asset: SharedAssetRow) => asset.decommissioned_on,
+    platformCooperative: (asset: SharedAssetRow, _: unknown, { loaders }) =>
+      loaders.platformCooperative.load(asset.platform_cooperative_id),
+  },
+  City: {
+    // The league owns cities; a reference here only needs its id.
+    __resolveReference: (ref: IdArgs) => ref,
+    platformCooperatives: (city: IdArgs, _: unknown, { loaders }) => loaders.coopsOfCity.load(city.id),
+    sharing: async (city: IdArgs, { period }: { period: Period }, context) => {
+      const coops = await context.loaders.coopsOfCity.load(city.id);
+      return sharingOfCoops(
+        coops.map((coop) => coop.id),
+        checkPeriod(period),
+        context,
+      );
+    },
+    annualSharing: async (city: IdArgs, _: unknown, { loaders }) => {
+      const coops = await loaders.coopsOfCity.load(city.id);
+      const perCoop = await loaders.annualOfCoop.loadMany(coops.map((coop) => coop.id));
+      const years = new Map<number, { visibleBins: number; avoided: number }>();
+      for (const rows of perCoop) {
+        if (rows instanceof Error) throw rows;
+        for (const row of rows) {
+          const year = years.get(row.year) ?? { visibleBins: 0, avoided: 0 };
+          year.visibleBins += row.visible_bins;
+          year.avoided += row.avoided_kg;
+          years.set(row.year, year);
+        }
+      }
+      return [...years]
+        .sort(([a], [b]) => a - b)
+        .map(([year, total]) => ({ year, avoidedKgCO2e: total.visibleBins > 0 ? total.avoided : null }));
+    },
+  },
+  CommonsApplication: {
+    // The depository owns applications; a reference here only needs its id.
+    __resolveReference: (ref: IdArgs) => ref,
+    deployments: (app: IdArgs, _: unknown, { loaders }) => loaders.coopsOfApplication.load(app.id),
+  },
+};

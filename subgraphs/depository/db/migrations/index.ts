@@ -1,0 +1,7 @@
+import type { Migration } from '../../../../lib/db.js';
+import * as initial from './0001_initial.js';
+
+/** Every migration of the depository database, by name; applied in name order. */
+export const migrations: Record<string, Migration> = {
+  '0001_initial': initial,
+};

@@ -1,0 +1,45 @@
+/** Row types of the depository database, one per table, exactly as stored. */
+
+export interface ApplicationRow {
+  id: string;
+  name: string;
+  summary: string;
+  /** A ProvisioningDomain enum value, stored as its name. */
+  domain: string;
+  license: string;
+  repository_url: string | null;
+  website: string | null;
+  founded_year: number | null;
+  illustrative: boolean | number;
+  /** A league ProtocolCooperative id. */
+  steward_id: string | null;
+}
+
+export interface ReleaseRow {
+  /** `<application_id>@<version>` */
+  id: string;
+  application_id: string;
+  version: string;
+  /** ISO date, YYYY-MM-DD: a string so SQLite and PostgreSQL return the same value. */
+  released_on: string;
+  notes: string;
+}
+
+export interface AdaptationRow {
+  id: string;
+  application_id: string;
+  /** A league City id: the city that made the adaptation. */
+  city_id: string;
+  title: string;
+  description: string;
+  /** An AdaptationStatus enum value, stored as its name. */
+  status: string;
+  /** ISO date, YYYY-MM-DD. */
+  created_on: string;
+}
+
+export interface AdaptationAdoptionRow {
+  adaptation_id: string;
+  /** A league City id: a city that adopted the adaptation. */
+  city_id: string;
+}

@@ -1,0 +1,72 @@
+/** Row types of the production database, one per table, exactly as stored. */
+
+import type { AssetKind, EmissionFactorCategory } from '../../../seeds/data/types.js';
+
+export interface EmissionFactorRow {
+  id: string;
+  category: EmissionFactorCategory;
+  name: string;
+  unit: string;
+  kg_co2e_per_unit: number;
+  source: string;
+  source_url: string;
+  license: string;
+  year: number;
+  region: string;
+  occupancy: number | null;
+  notes: string;
+}
+
+export interface OpenCooperativeRow {
+  id: string;
+  name: string;
+  city_id: string;
+  description: string;
+  website: string | null;
+  founded_year: number | null;
+  illustrative: boolean | number;
+}
+
+export interface OpenDesignRow {
+  id: string;
+  name: string;
+  description: string;
+  asset_kind: AssetKind;
+  license: string;
+  open_hardware: boolean | number;
+  license_note: string;
+  repository_url: string | null;
+  version: string;
+  steward: string;
+  manufacturing_energy_kwh: number;
+  transport_km: number;
+}
+
+export interface DesignBuilderRow {
+  design_id: string;
+  cooperative_id: string;
+}
+
+export interface BillOfMaterialsLineRow {
+  design_id: string;
+  position: number;
+  emission_factor_id: string;
+  mass_kg: number;
+}
+
+export interface ProductionRunRow {
+  id: string;
+  cooperative_id: string;
+  design_id: string;
+  units: number;
+  completed_on: string;
+  city_id: string;
+  platform_cooperative_id: string;
+  electricity_factor_id: string;
+  freight_factor_id: string;
+}
+
+export interface RunAssetRow {
+  run_id: string;
+  asset_id: string;
+}

@@ -1,0 +1,122 @@
+import DataLoader from 'dataloader';
+import type { Knex } from 'knex';
+import { byKeys, groupByKeys } from '../../lib/db.js';
+import * as q from './db/queries.js';
+import type { ProductionRunRow } from './db/tables.js';
+import { unitEmbodiedKgCO2e } from './footprint.js';
+
+/** Key of `unitEmbodied`: a design priced with one electricity and one freight factor. */
+export const unitEmbodiedKey = (designId: string, electricityFactorId: string, freightFactorId: string): string =>
+  `${designId}|${electricityFactorId}|${freightFactorId}`;
+
+/** The `unitEmbodied` key of a run: its design priced with the run's own factors. */
+export const runUnitKey = (run: ProductionRunRow): string =>
+  unitEmbodiedKey(run.design_id, run.electricity_factor_id, run.freight_factor_id);
+
+/** Key of `embodiedOfCityYear`. City ids are slugs, so `|` cannot occur in them. */
+export const cityYearKey = (cityId: string, year: number): string => `${cityId}|${year}`;
+
+/** One DataLoader set per request: every list, reference and figure below costs one query per batch. */
+export function createLoaders(db: Knex) {
+  const emissionFactor = new DataLoader((ids: readonly string[]) =>
+    q.emissionFactorsByIds(db, ids).then((rows) => byKeys(ids, rows, (r) => r.id)),
+  );
+  const openDesign = new DataLoader((ids: readonly string[]) =>
+    q.openDesignsByIds(db, ids).then((rows) => byKeys(ids, rows, (r) => r.id)),
+  );
+  const billOfMaterialsOfDesign = new DataLoader((ids: readonly string[]) =>
+    q.billOfMaterialsOfDesigns(db, ids).then((rows) => groupByKeys(ids, rows, (r) => r.design_id)),
+  );
+
+  /** Per-unit embodied kg CO2e for one `unitEmbodiedKey`, from the design, its BOM and the factors. */
+  async function computeUnitEmbodied(key: string): Promise<number> {
+    const [designId, electricityFactorId, freightFactorId] = key.split('|') as [string, string, string];
+    const [design, lines] = await Promise.all([openDesign.load(designId), billOfMaterialsOfDesign.load(designId)]);
+    if (!design) throw new Error(`No open design "${designId}".`);
+    // Material, electricity and freight factors in one batch, shared with every other key.
+    const factorIds = [electricityFactorId, freightFactorId, ...lines.map((line) => line.emission_factor_id)];
+    const factors = await emissionFactor.loadMany(factorIds);
+    const factorOf = (id: string): number => {
+      const factor = factors[factorIds.indexOf(id)];
+      if (!factor || factor instanceof Error) throw new Error(`No emission factor "${id}".`);
+      return factor.kg_co2e_per_unit;
+    };
+    return unitEmbodiedKgCO2e(
+      {
+        manufacturingEnergyKwh: design.manufacturing_energy_kwh,
+        transportKm: design.transport_km,
+        billOfMaterials: lines.map((line) => ({
+          massKg: line.mass_kg,
+          kgCO2ePerKg: factorOf(line.emission_factor_id),
+        })),
+      },
+      factorOf(electricityFactorId),
+      factorOf(freightFactorId),
+    );
+  }
+
+  const unitEmbodied = new DataLoader((keys: readonly string[]) =>
+    // A missing design or factor fails its own key, not the whole batch.
+    Promise.all(keys.map((key) => computeUnitEmbodied(key).catch((error: Error) => error))),
+  );
+
+  return {
+    emissionFactor,
+    openDesign,
+    billOfMaterialsOfDesign,
+    /** Embodied kg CO2e of one unit, keyed by `unitEmbodiedKey`. */
+    unitEmbodied,
+    openCooperative: new DataLoader((ids: readonly string[]) =>
+      q.openCooperativesByIds(db, ids).then((rows) => byKeys(ids, rows, (r) => r.id)),
+    ),
+    productionRun: new DataLoader((ids: readonly string[]) =>
+      q.productionRunsByIds(db, ids).then((rows) => byKeys(ids, rows, (r) => r.id)),
+    ),
+    openCooperativesOfCity: new DataLoader((ids: readonly string[]) =>
+      q.openCooperativesOfCities(db, ids).then((rows) => groupByKeys(ids, rows, (r) => r.city_id)),
+    ),
+    designsOfCooperative: new DataLoader((ids: readonly string[]) =>
+      q.designsOfCooperatives(db, ids).then((rows) => groupByKeys(ids, rows, (r) => r.cooperative_id)),
+    ),
+    buildersOfDesign: new DataLoader((ids: readonly string[]) =>
+      q.buildersOfDesigns(db, ids).then((rows) => groupByKeys(ids, rows, (r) => r.design_id)),
+    ),
+    productionRunsOfCooperative: new DataLoader((ids: readonly string[]) =>
+      q.productionRunsOfCooperatives(db, ids).then((rows) => groupByKeys(ids, rows, (r) => r.cooperative_id)),
+    ),
+    assetsOfRun: new DataLoader((ids: readonly string[]) =>
+      q.assetsOfRuns(db, ids).then((rows) => groupByKeys(ids, rows, (r) => r.run_id)),
+    ),
+    /** The run that delivered each shared asset, null when none did. */
+    originOfAsset: new DataLoader((ids: readonly string[]) =>
+      q.runsOfAssets(db, ids).then((rows) => byKeys(ids, rows, (r) => r.asset_id)),
+    ),
+    /**
+     * Embodied kg CO2e of the runs delivered to a city in a year, keyed by `cityYearKey`:
+     * one query per distinct year for all cities of the batch, then the per-unit figures
+     * of every run in one more round of batches.
+     */
+    embodiedOfCityYear: new DataLoader(async (keys: readonly string[]) => {
+      const citiesByYear = new Map<number, string[]>();
+      for (const key of keys) {
+        const split = key.lastIndexOf('|');
+        const year = Number(key.slice(split + 1));
+        citiesByYear.set(year, [...(citiesByYear.get(year) ?? []), key.slice(0, split)]);
+      }
+      const runs = (
+        await Promise.all([...citiesByYear].map(([year, cityIds]) => q.productionRunsOfCitiesInYear(db, cityIds, year)))
+      ).flat();
+      const perUnit = await unitEmbodied.loadMany(runs.map(runUnitKey));
+      const totals = new Map<string, number>();
+      runs.forEach((run, i) => {
+        const figure = perUnit[i];
+        if (figure instanceof Error) throw figure;
+        const key = cityYearKey(run.city_id, Number(run.completed_on.slice(0, 4)));
+        totals.set(key, (totals.get(key) ?? 0) + run.units * figure!);
+      });
+      return keys.map((key) => totals.get(key) ?? 0);
+    }),
+  };
+}
+
+export type ProductionLoaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,145 @@
+import { BadInputError } from '../../../lib/errors.js';
+import { parsePage, type PageArgs } from '../../../lib/pagination.js';
+import { asBoolean, present, reference } from '../../../lib/resolvers.js';
+import { DateScalar } from '../../../lib/scalars.js';
+import type { Resolvers } from '../../../lib/subgraph.js';
+import type { EmissionFactorCategory } from '../../../seeds/data/types.js';
+import * as q from '../db/queries.js';
+import type {
+  BillOfMaterialsLineRow,
+  EmissionFactorRow,
+  OpenCooperativeRow,
+  OpenDesignRow,
+  ProductionRunRow,
+} from '../db/tables.js';
+import {
+  MAX_YEAR,
+  MIN_YEAR,
+  REFERENCE_ELECTRICITY_FACTOR_ID,
+  REFERENCE_FREIGHT_FACTOR_ID,
+  designMassKg,
+  footprint,
+  isFootprintYear,
+  kgCO2ePerPassengerKm,
+  lineKgCO2e,
+  type AnnualSharingFigure,
+} from '../footprint.js';
+import { cityYearKey, runUnitKey, unitEmbodiedKey, type ProductionLoaders } from '../loaders.js';
+
+type IdArgs = { id: string };
+
+/**
+ * A City as the gateway sends it: its key, plus the fields `footprint` @requires from the
+ * league (population) and coop (annualSharing) subgraphs when that field is asked for.
+ */
+interface CityRepresentation {
+  id: string;
+  population?: number | null;
+  annualSharing?: AnnualSharingFigure[] | null;
+}
+
+export const resolvers: Resolvers<ProductionLoaders> = {
+  Date: DateScalar,
+  Query: {
+    openCooperative: (_: unknown, { id }: IdArgs, { loaders }) => loaders.openCooperative.load(id),
+    openCooperatives: (_: unknown, args: PageArgs & { cityId?: string | null }, { db, settings }) =>
+      q.listOpenCooperatives(db, parsePage(args, settings.maxPageSize), args.cityId),
+    openDesign: (_: unknown, { id }: IdArgs, { loaders }) => loaders.openDesign.load(id),
+    openDesigns: (_: unknown, args: PageArgs & q.OpenDesignFilter, { db, settings }) =>
+      q.listOpenDesigns(db, parsePage(args, settings.maxPageSize), {
+        assetKind: args.assetKind,
+        openHardware: args.openHardware,
+      }),
+    productionRun: (_: unknown, { id }: IdArgs, { loaders }) => loaders.productionRun.load(id),
+    emissionFactors: (_: unknown, args: PageArgs & { category?: EmissionFactorCategory | null }, { db, settings }) =>
+      q.listEmissionFactors(db, parsePage(args, settings.maxPageSize), args.category),
+  },
+  OpenCooperative: {
+    __resolveReference: (ref: IdArgs, { loaders }) => loaders.openCooperative.load(ref.id),
+    foundedYear: (coop: OpenCooperativeRow) => coop.founded_year,
+    illustrative: (coop: OpenCooperativeRow) => asBoolean(coop.illustrative),
+    city: (coop: OpenCooperativeRow) => reference('City', coop.city_id),
+    designs: (coop: OpenCooperativeRow, _: unknown, { loaders }) => loaders.designsOfCooperative.load(coop.id),
+    productionRuns: (coop: OpenCooperativeRow, _: unknown, { loaders }) =>
+      loaders.productionRunsOfCooperative.load(coop.id),
+  },
+  OpenDesign: {
+    __resolveReference: (ref: IdArgs, { loaders }) => loaders.openDesign.load(ref.id),
+    assetKind: (design: OpenDesignRow) => design.asset_kind,
+    openHardware: (design: OpenDesignRow) => asBoolean(design.open_hardware),
+    licenseNote: (design: OpenDesignRow) => design.license_note,
+    repositoryUrl: (design: OpenDesignRow) => design.repository_url,
+    manufacturingEnergyKwh: (design: OpenDesignRow) => design.manufacturing_energy_kwh,
+    transportKm: (design: OpenDesignRow) => design.transport_km,
+    billOfMaterials: (design: OpenDesignRow, _: unknown, { loaders }) =>
+      loaders.billOfMaterialsOfDesign.load(design.id),
+    massKg: async (design: OpenDesignRow, _: unknown, { loaders }) =>
+      designMassKg((await loaders.billOfMaterialsOfDesign.load(design.id)).map((line) => ({ massKg: line.mass_kg }))),
+    embodiedKgCO2e: (design: OpenDesignRow, _: unknown, { loaders }) =>
+      loaders.unitEmbodied.load(
+        unitEmbodiedKey(design.id, REFERENCE_ELECTRICITY_FACTOR_ID, REFERENCE_FREIGHT_FACTOR_ID),
+      ),
+    builtBy: (design: OpenDesignRow, _: unknown, { loaders }) => loaders.buildersOfDesign.load(design.id),
+  },
+  BillOfMaterialsLine: {
+    material: async (line: BillOfMaterialsLineRow, _: unknown, { loaders }) =>
+      (await loaders.emissionFactor.load(line.emission_factor_id))?.name,
+    massKg: (line: BillOfMaterialsLineRow) => line.mass_kg,
+    emissionFactor: (line: BillOfMaterialsLineRow, _: unknown, { loaders }) =>
+      loaders.emissionFactor.load(line.emission_factor_id),
+    kgCO2e: async (line: BillOfMaterialsLineRow, _: unknown, { loaders }) => {
+      const factor = await loaders.emissionFactor.load(line.emission_factor_id);
+      return factor && lineKgCO2e({ massKg: line.mass_kg, kgCO2ePerKg: factor.kg_co2e_per_unit });
+    },
+  },
+  ProductionRun: {
+    __resolveReference: (ref: IdArgs, { loaders }) => loaders.productionRun.load(ref.id),
+    cooperative: (run: ProductionRunRow, _: unknown, { loaders }) => loaders.openCooperative.load(run.cooperative_id),
+    design: (run: ProductionRunRow, _: unknown, { loaders }) => loaders.openDesign.load(run.design_id),
+    completedOn: (run: ProductionRunRow) => run.completed_on,
+    city: (run: ProductionRunRow) => reference('City', run.city_id),
+    platformCooperative: (run: ProductionRunRow) => reference('PlatformCooperative', run.platform_cooperative_id),
+    electricityFactor: (run: ProductionRunRow, _: unknown, { loaders }) =>
+      loaders.emissionFactor.load(run.electricity_factor_id),
+    freightFactor: (run: ProductionRunRow, _: unknown, { loaders }) =>
+      loaders.emissionFactor.load(run.freight_factor_id),
+    embodiedKgCO2e: async (run: ProductionRunRow, _: unknown, { loaders }) =>
+      run.units * (await loaders.unitEmbodied.load(runUnitKey(run))),
+    assets: async (run: ProductionRunRow, _: unknown, { loaders }) =>
+      (await loaders.assetsOfRun.load(run.id)).map((row) => reference('SharedAsset', row.asset_id)),
+  },
+  EmissionFactor: {
+    __resolveReference: (ref: IdArgs, { loaders }) => loaders.emissionFactor.load(ref.id),
+    kgCO2ePerUnit: (factor: EmissionFactorRow) => factor.kg_co2e_per_unit,
+    kgCO2ePerPassengerKm: (factor: EmissionFactorRow) =>
+      kgCO2ePerPassengerKm({
+        category: factor.category,
+        unit: factor.unit,
+        kgCO2ePerUnit: factor.kg_co2e_per_unit,
+        occupancy: factor.occupancy,
+      }),
+    sourceUrl: (factor: EmissionFactorRow) => factor.source_url,
+  },
+  City: {
+    // The league owns cities; the representation already carries what `footprint` @requires.
+    __resolveReference: (ref: CityRepresentation) => ref,
+    openCooperatives: (city: CityRepresentation, _: unknown, { loaders }) =>
+      loaders.openCooperativesOfCity.load(city.id),
+    footprint: async (city: CityRepresentation, { year }: { year: number }, { loaders }) => {
+      if (!isFootprintYear(year)) {
+        throw new BadInputError('year', `must be an integer from ${MIN_YEAR} to ${MAX_YEAR}, got ${year}.`);
+      }
+      const embodiedKgCO2e = await loaders.embodiedOfCityYear.load(cityYearKey(city.id, year));
+      return footprint({ year, embodiedKgCO2e, population: city.population, annualSharing: city.annualSharing });
+    },
+  },
+  SharedAsset: {
+    // The coop subgraph owns shared assets; here only the id matters.
+    __resolveReference: (ref: IdArgs) => ref,
+    origin: (asset: IdArgs, _: unknown, { loaders }) => loaders.originOfAsset.load(asset.id),
+    embodiedKgCO2e: async (asset: IdArgs, _: unknown, { loaders }) => {
+      const run = await loaders.originOfAsset.load(asset.id);
+      return run && loaders.unitEmbodied.load(runUnitKey(run));
+    },
+  },
+};

@@ -1,0 +1,152 @@
+/**
+ * The one test harness: prepares seeded template databases once per run (global setup),
+ * copies them for each test file, and starts subgraphs and the gateway on free ports.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/config.js';
+import { createGateway } from '../gateway/server.js';
+import { close, listen } from '../lib/http.js';
+import { createLogger } from '../lib/logger.js';
+import { createMetrics } from '../lib/metrics.js';
+import { startSubgraph } from '../lib/run-subgraph.js';
+import { SUPERGRAPH_FILE } from '../schema/compose.js';
+import { prepareDatabase } from '../seeds/prepare.js';
+import { subgraphDefinitions } from '../subgraphs/index.js';
+
+export const TEST_SEED = 20170501;
+export const TEMPLATE_DIR = path.resolve(import.meta.dirname, '.tmp', `template-${TEST_SEED}`);
+export const SETTINGS = { suppressionK: 5, maxPageSize: 100 };
+
+export interface GraphQLResponse {
+  data?: any;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+}
+
+/** POSTs a GraphQL operation and returns the parsed body. */
+export async function postGraphQL(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLResponse;
+}
+
+/** Reads one counter's total from a Prometheus text exposition. */
+export async function readCounter(metricsUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+/**
+ * Builds the seeded template SQLite files. The global setup rebuilds them at the start of
+ * every run (so a changed migration or seed is never tested against a stale copy); later
+ * calls in the same run reuse them.
+ */
+export async function prepareTemplates(rebuild = false): Promise<void> {
+  const marker = path.join(TEMPLATE_DIR, 'complete');
+  if (!rebuild && fs.existsSync(marker)) return;
+  fs.rmSync(TEMPLATE_DIR, { recursive: true, force: true });
+  fs.mkdirSync(TEMPLATE_DIR, { recursive: true });
+  for (const name of SUBGRAPH_NAMES) {
+    await prepareDatabase(name, { client: 'sqlite', filename: path.join(TEMPLATE_DIR, `${name}.sqlite`) }, { seed: TEST_SEED });
+  }
+  fs.writeFileSync(marker, new Date().toISOString());
+}
+
+/** A fresh copy of the seeded template database of one subgraph, in its own temp folder. */
+export function copyTemplate(name: SubgraphName): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `commons-${name}-`));
+  const filename = path.join(dir, `${name}.sqlite`);
+  fs.copyFileSync(path.join(TEMPLATE_DIR, `${name}.sqlite`), filename);
+  return filename;
+}
+
+export interface TestSubgraph {
+  name: SubgraphName;
+  url: string;
+  port: number;
+  db: Knex;
+  query(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+  /** SQL statements this subgraph has run so far, read from its /metrics over HTTP. */
+  sqlStatements(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts one subgraph over HTTP on a free port, on its own copy of the seeded database. */
+export async function startTestSubgraph(name: SubgraphName, port = 0): Promise<TestSubgraph> {
+  await prepareTemplates();
+  const filename = copyTemplate(name);
+  const running = await startSubgraph(subgraphDefinitions[name], {
+    database: { client: 'sqlite', filename },
+    host: '127.0.0.1',
+    port,
+    settings: SETTINGS,
+    logLevel: 'silent',
+  });
+  const metricsUrl = running.url.replace(/\/graphql$/, '/metrics');
+  return {
+    name,
+    url: running.url,
+    port: running.port,
+    db: running.db,
+    query: (query, variables) => postGraphQL(running.url, query, variables),
+    sqlStatements: () => readCounter(metricsUrl, 'commons_sql_statements_total'),
+    async stop() {
+      await running.stop();
+      fs.rmSync(path.dirname(filename), { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestStack {
+  gatewayUrl: string;
+  subgraphs: Record<SubgraphName, TestSubgraph>;
+  query(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+  /** SQL statements run by all four subgraphs so far. */
+  sqlStatements(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * All four subgraphs on free ports over their own seeded SQLite copies, and the gateway in
+ * front of them over HTTP, loading the committed supergraph file.
+ */
+export async function startTestStack(options: { subgraphTimeoutMs?: number } = {}): Promise<TestStack> {
+  const started = await Promise.all(SUBGRAPH_NAMES.map((name) => startTestSubgraph(name)));
+  const subgraphs = Object.fromEntries(started.map((sg) => [sg.name, sg])) as Record<SubgraphName, TestSubgraph>;
+  const gateway = await createGateway({
+    supergraphSdl: fs.readFileSync(SUPERGRAPH_FILE, 'utf8'),
+    subgraphUrls: Object.fromEntries(started.map((sg) => [sg.name, sg.url])) as Record<SubgraphName, string>,
+    subgraphTimeoutMs: options.subgraphTimeoutMs ?? 5000,
+    logger: createLogger('gateway', 'silent'),
+    metrics: createMetrics('gateway'),
+  });
+  const port = await listen(gateway.server, 0, '127.0.0.1');
+  const gatewayUrl = `http://127.0.0.1:${port}/graphql`;
+  return {
+    gatewayUrl,
+    subgraphs,
+    query: (query, variables) => postGraphQL(gatewayUrl, query, variables),
+    async sqlStatements() {
+      const counts = await Promise.all(started.map((sg) => sg.sqlStatements()));
+      return counts.reduce((sum, n) => sum + n, 0);
+    },
+    async stop() {
+      await close(gateway.server);
+      await gateway.stop();
+      await Promise.all(started.map((sg) => sg.stop()));
+    },
+  };
+}
