@@ -1,12 +1,12 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { Fetcher } from '@apollo/utils.fetcher';
+import { ApolloGateway } from '@apollo/gateway';
 import type http from 'node:http';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/config.js';
 import { createServiceServer } from '../lib/http.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
+import { SubgraphDataSource } from './datasource.js';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -32,12 +32,6 @@ export interface SubgraphState {
   error?: string;
 }
 
-/** Every subgraph fetch is bounded in time, so a hung subgraph degrades instead of blocking. */
-function timedFetcher(timeoutMs: number): Fetcher {
-  return ((url: string, init?: RequestInit) =>
-    fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
-}
-
 /** Asks one subgraph's /health, within a short bound. */
 export async function probeSubgraph(url: string, timeoutMs = 1000): Promise<SubgraphState> {
   const started = performance.now();
@@ -55,12 +49,11 @@ export async function probeSubgraph(url: string, timeoutMs = 1000): Promise<Subg
  * /ready, /metrics); the caller starts listening.
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const fetcher = timedFetcher(options.subgraphTimeoutMs);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: options.logger,
     buildService: ({ name }) =>
-      new RemoteGraphQLDataSource({ url: options.subgraphUrls[name as SubgraphName], fetcher }),
+      new SubgraphDataSource(name, options.subgraphUrls[name as SubgraphName], options.subgraphTimeoutMs),
   });
   const apollo = new ApolloServer({
     gateway,
