@@ -38,7 +38,8 @@ function boundedFetcher(name: string, timeoutMs: number): Fetcher {
     try {
       return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error as Error).message;
+      const reason =
+        (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error as Error).message;
       throw new Error(`Subgraph "${name}" is unavailable: ${reason}`);
     }
   }) as unknown as Fetcher;

@@ -21,10 +21,7 @@ export interface OpenDatabaseOptions {
  * Opens the knex handle of one subgraph. SQLite files are created on demand with
  * foreign keys enforced; on PostgreSQL each subgraph lives in its own schema.
  */
-export function openDatabase(
-  config: DatabaseConfig,
-  options: OpenDatabaseOptions = {},
-): Knex {
+export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Knex {
   const knex = isPostgres(config)
     ? knexFactory({
         client: 'pg',

@@ -43,7 +43,11 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string> 
   });
 }
 
-async function toGraphQLRequest(req: http.IncomingMessage, url: URL, maxBodyBytes: number): Promise<HTTPGraphQLRequest> {
+async function toGraphQLRequest(
+  req: http.IncomingMessage,
+  url: URL,
+  maxBodyBytes: number,
+): Promise<HTTPGraphQLRequest> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);

@@ -29,7 +29,8 @@ const cursorOf = (row: object, keyColumn: string): string => encodeCursor(keyOf(
 
 function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.startsWith('k:')) throw new BadInputError('after', `"${cursor}" is not a cursor returned by this field.`);
+  if (!decoded.startsWith('k:'))
+    throw new BadInputError('after', `"${cursor}" is not a cursor returned by this field.`);
   return decoded.slice(2);
 }
 

@@ -1,7 +1,10 @@
 /** Small helpers shared by every subgraph's resolvers. */
 
 /** An entity reference to a type another subgraph owns; the gateway resolves the rest. */
-export function reference<T extends string>(typename: T, id: string | null | undefined): { __typename: T; id: string } | null {
+export function reference<T extends string>(
+  typename: T,
+  id: string | null | undefined,
+): { __typename: T; id: string } | null {
   return id ? { __typename: typename, id } : null;
 }
 

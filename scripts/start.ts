@@ -33,7 +33,9 @@ async function prepareAll(): Promise<boolean> {
     });
     if (barStarted) bar.stop();
     firstStart ||= result.seeded;
-    console.log(`  ${name.padEnd(11)} ${result.seeded ? 'migrated and seeded' : 'migrated (data kept)'} in ${seconds(result.milliseconds)}`);
+    console.log(
+      `  ${name.padEnd(11)} ${result.seeded ? 'migrated and seeded' : 'migrated (data kept)'} in ${seconds(result.milliseconds)}`,
+    );
   }
   return firstStart;
 }
@@ -42,7 +44,11 @@ const children: ChildProcess[] = [];
 let stopping = false;
 
 function run(name: string, entry: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: root,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   for (const stream of [child.stdout!, child.stderr!]) {
     readline.createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${line}`));
   }

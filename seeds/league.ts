@@ -1,5 +1,12 @@
 import type { Knex } from 'knex';
-import type { CityRow, LeagueMemberRow, LeagueRow, PledgeRow, ProtocolCooperativeFunderRow, ProtocolCooperativeRow } from '../subgraphs/league/db/tables.js';
+import type {
+  CityRow,
+  LeagueMemberRow,
+  LeagueRow,
+  PledgeRow,
+  ProtocolCooperativeFunderRow,
+  ProtocolCooperativeRow,
+} from '../subgraphs/league/db/tables.js';
 import { insertInChunks } from '../lib/db.js';
 import type { World } from './world.js';
 

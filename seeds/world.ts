@@ -93,7 +93,9 @@ function generateAssets(random: Random): AssetSeed[] {
           kind,
           label: `${kind.replace('_', ' ').toLowerCase()} ${i}`,
           commissionedOn,
-          decommissionedOn: leaves ? addDays(commissionedOn < USAGE_FROM ? USAGE_FROM : commissionedOn, random.int(30, 200)) : null,
+          decommissionedOn: leaves
+            ? addDays(commissionedOn < USAGE_FROM ? USAGE_FROM : commissionedOn, random.int(30, 200))
+            : null,
         });
       }
     }

@@ -60,7 +60,11 @@ export async function prepareTemplates(rebuild = false): Promise<void> {
   fs.rmSync(TEMPLATE_DIR, { recursive: true, force: true });
   fs.mkdirSync(TEMPLATE_DIR, { recursive: true });
   for (const name of SUBGRAPH_NAMES) {
-    await prepareDatabase(name, { client: 'sqlite', filename: path.join(TEMPLATE_DIR, `${name}.sqlite`) }, { seed: TEST_SEED });
+    await prepareDatabase(
+      name,
+      { client: 'sqlite', filename: path.join(TEMPLATE_DIR, `${name}.sqlite`) },
+      { seed: TEST_SEED },
+    );
   }
   fs.writeFileSync(marker, new Date().toISOString());
 }

@@ -31,7 +31,11 @@ export async function loadRawData(coopDb: Knex): Promise<RawData> {
   const events = await coopDb('usage_events as e')
     .join('shared_assets as a', 'a.id', 'e.asset_id')
     .select('e.platform_cooperative_id', 'e.member_ref', 'e.day', 'e.hours', 'e.km', 'e.nights', 'a.kind');
-  const assets = await coopDb('shared_assets').select('platform_cooperative_id', 'commissioned_on', 'decommissioned_on');
+  const assets = await coopDb('shared_assets').select(
+    'platform_cooperative_id',
+    'commissioned_on',
+    'decommissioned_on',
+  );
   const factors = await coopDb('mode_factors').select('*');
   return {
     events,
@@ -106,7 +110,8 @@ export function recompute(raw: RawData, coopIds: readonly string[], from: string
     if (!coops.has(asset.platform_cooperative_id)) continue;
     let days = 0;
     for (let day = from; day <= to; day = nextDay(day)) {
-      if (asset.commissioned_on <= day && (asset.decommissioned_on === null || day <= asset.decommissioned_on)) days += 1;
+      if (asset.commissioned_on <= day && (asset.decommissioned_on === null || day <= asset.decommissioned_on))
+        days += 1;
     }
     if (days > 0) {
       result.assets += 1;

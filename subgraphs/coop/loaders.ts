@@ -66,9 +66,9 @@ export function createLoaders(db: Knex, settings: SubgraphSettings) {
       q.platformCooperativesWhere(db, 'city_id', ids).then((rows) => groupByKeys(ids, rows, (r) => r.city_id)),
     ),
     coopsOfApplication: new DataLoader((ids: readonly string[]) =>
-      q.platformCooperativesWhere(db, 'application_id', ids).then((rows) =>
-        groupByKeys(ids, rows, (r) => r.application_id ?? ''),
-      ),
+      q
+        .platformCooperativesWhere(db, 'application_id', ids)
+        .then((rows) => groupByKeys(ids, rows, (r) => r.application_id ?? '')),
     ),
     assetsOfCoop,
     sharing: new DataLoader(loadSharing),

@@ -54,12 +54,16 @@ export interface AssetService {
 /** Days an asset was in service within the period, both ends included. */
 export function serviceDays(asset: AssetService, period: Period): number {
   const from = asset.commissioned_on > period.from ? asset.commissioned_on : period.from;
-  const to = asset.decommissioned_on !== null && asset.decommissioned_on < period.to ? asset.decommissioned_on : period.to;
+  const to =
+    asset.decommissioned_on !== null && asset.decommissioned_on < period.to ? asset.decommissioned_on : period.to;
   return daysInclusive(from, to);
 }
 
 /** Assets in service at some point of the period, and their available asset-hours (24 a day). */
-export function assetAvailability(assets: readonly AssetService[], period: Period): { assets: number; assetHours: number } {
+export function assetAvailability(
+  assets: readonly AssetService[],
+  period: Period,
+): { assets: number; assetHours: number } {
   let count = 0;
   let days = 0;
   for (const asset of assets) {

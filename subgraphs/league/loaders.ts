@@ -6,7 +6,9 @@ import * as q from './db/queries.js';
 /** One DataLoader set per request: every list and reference below costs one query per batch. */
 export function createLoaders(db: Knex) {
   return {
-    city: new DataLoader((ids: readonly string[]) => q.citiesByIds(db, ids).then((rows) => byKeys(ids, rows, (r) => r.id))),
+    city: new DataLoader((ids: readonly string[]) =>
+      q.citiesByIds(db, ids).then((rows) => byKeys(ids, rows, (r) => r.id)),
+    ),
     league: new DataLoader((ids: readonly string[]) =>
       q.leaguesByIds(db, ids).then((rows) => byKeys(ids, rows, (r) => r.id)),
     ),
@@ -32,9 +34,9 @@ export function createLoaders(db: Knex) {
       q.pledgesWhere(db, 'city_id', ids).then((rows) => groupByKeys(ids, rows, (r) => r.city_id)),
     ),
     pledgesOfProtocolCooperative: new DataLoader((ids: readonly string[]) =>
-      q.pledgesWhere(db, 'protocol_cooperative_id', ids).then((rows) =>
-        groupByKeys(ids, rows, (r) => r.protocol_cooperative_id),
-      ),
+      q
+        .pledgesWhere(db, 'protocol_cooperative_id', ids)
+        .then((rows) => groupByKeys(ids, rows, (r) => r.protocol_cooperative_id)),
     ),
     pledgesOfApplication: new DataLoader((ids: readonly string[]) =>
       q.pledgesWhere(db, 'application_id', ids).then((rows) => groupByKeys(ids, rows, (r) => r.application_id ?? '')),

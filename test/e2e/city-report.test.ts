@@ -30,15 +30,32 @@ describe('the city report through the gateway', () => {
 
     // league
     expect(city).toMatchObject({ id, name: seed.name, countryCode: seed.countryCode, population: seed.population });
-    expect(sortedIds(city.leagues)).toEqual(leagues.filter((l) => l.memberCityIds.includes(id)).map((l) => l.id).sort());
+    expect(sortedIds(city.leagues)).toEqual(
+      leagues
+        .filter((l) => l.memberCityIds.includes(id))
+        .map((l) => l.id)
+        .sort(),
+    );
     // depository
-    expect(sortedIds(city.adaptations)).toEqual(adaptations.filter((a) => a.cityId === id).map((a) => a.id).sort());
+    expect(sortedIds(city.adaptations)).toEqual(
+      adaptations
+        .filter((a) => a.cityId === id)
+        .map((a) => a.id)
+        .sort(),
+    );
     for (const adaptation of city.adaptations) expect(adaptation.application.name).toEqual(expect.any(String));
     // coop, with the depository and league behind each co-op's application
-    const coopIds = platformCooperatives.filter((c) => c.cityId === id).map((c) => c.id).sort();
+    const coopIds = platformCooperatives
+      .filter((c) => c.cityId === id)
+      .map((c) => c.id)
+      .sort();
     expect(sortedIds(city.platformCooperatives)).toEqual(coopIds);
     for (const coop of city.platformCooperatives) {
-      expect(coop.application).toMatchObject({ id: expect.any(String), name: expect.any(String), license: expect.any(String) });
+      expect(coop.application).toMatchObject({
+        id: expect.any(String),
+        name: expect.any(String),
+        license: expect.any(String),
+      });
       const expected = recompute(raw, [coop.id], REPORT_PERIOD.from, REPORT_PERIOD.to, SETTINGS.suppressionK);
       expect(coop.sharing.suppressed).toBe(expected.suppressed);
       expect(coop.sharing.assets).toBe(expected.assets);

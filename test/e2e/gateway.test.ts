@@ -35,15 +35,23 @@ describe('gateway endpoints', () => {
     const response = await fetch(`${base}/metrics`);
     expect(response.headers.get('content-type')).toMatch(/text\/plain/);
     expect(await response.text()).toMatch(/commons_http_request_duration_seconds_count\{/);
-    const before = await readCounter(stack.subgraphs.league.url.replace('/graphql', '/metrics'), 'commons_sql_statements_total');
+    const before = await readCounter(
+      stack.subgraphs.league.url.replace('/graphql', '/metrics'),
+      'commons_sql_statements_total',
+    );
     await stack.query('{ city(id: "gent") { name } }');
-    const after = await readCounter(stack.subgraphs.league.url.replace('/graphql', '/metrics'), 'commons_sql_statements_total');
+    const after = await readCounter(
+      stack.subgraphs.league.url.replace('/graphql', '/metrics'),
+      'commons_sql_statements_total',
+    );
     expect(after).toBeGreaterThan(before);
   });
 
   it('accepts GET requests for queries', async () => {
     const query = encodeURIComponent('{ city(id: "gent") { id } }');
-    const response = await fetch(`${stack.gatewayUrl}?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const response = await fetch(`${stack.gatewayUrl}?query=${query}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(await response.json()).toEqual({ data: { city: { id: 'gent' } } });
   });
 });
@@ -53,7 +61,11 @@ describe('bad input gets an error naming the argument', () => {
     ['negative first', '{ cities(first: -1) { totalCount } }', 'first'],
     ['first over the maximum', '{ cities(first: 101) { totalCount } }', 'first'],
     ['a cursor we never issued', '{ applications(after: "bogus") { totalCount } }', 'after'],
-    ['a period that ends before it starts', '{ city(id: "gent") { sharing(period: { from: "2025-02-01", to: "2025-01-01" }) { uses } } }', 'period'],
+    [
+      'a period that ends before it starts',
+      '{ city(id: "gent") { sharing(period: { from: "2025-02-01", to: "2025-01-01" }) { uses } } }',
+      'period',
+    ],
     ['a year out of range', '{ city(id: "gent") { footprint(year: 99999) { netKgCO2e } } }', 'year'],
   ];
   it.each(cases)('%s', async (_name, query, argument) => {

@@ -12,7 +12,16 @@ import { SHARING_SPLIT } from '../queries.js';
 import { close, loadRawData, recompute, type RawData } from '../recompute.js';
 
 /** Figures that add up across co-ops of a city. */
-const BY_COOP = ['assets', 'assetHours', 'uses', 'activeMembers', 'hoursInUse', 'kmShared', 'nightsShared', 'avoidedKgCO2e'];
+const BY_COOP = [
+  'assets',
+  'assetHours',
+  'uses',
+  'activeMembers',
+  'hoursInUse',
+  'kmShared',
+  'nightsShared',
+  'avoidedKgCO2e',
+];
 /** Figures that add up across a period cut at a day (distinct members do not). */
 const BY_DAY = ['uses', 'hoursInUse', 'kmShared', 'nightsShared', 'avoidedKgCO2e'];
 
@@ -40,7 +49,9 @@ describe('suppression over co-op-day bins', () => {
     const all = platformCooperatives.map((coop) => coop.id);
     const year = recompute(raw, all, '2025-01-01', '2025-12-31', SETTINGS.suppressionK);
     expect(year.hiddenUses).toBeGreaterThan(0);
-    const suppressed = all.filter((id) => recompute(raw, [id], '2025-01-01', '2025-12-31', SETTINGS.suppressionK).suppressed);
+    const suppressed = all.filter(
+      (id) => recompute(raw, [id], '2025-01-01', '2025-12-31', SETTINGS.suppressionK).suppressed,
+    );
     expect(suppressed.length).toBeGreaterThan(0);
   });
 
@@ -65,9 +76,15 @@ describe('suppression over co-op-day bins', () => {
     for (const city of citiesWithCoops) {
       const whole = await sharing(city.id, from, to);
       for (const cut of cuts) {
-        const [before, after] = await Promise.all([sharing(city.id, from, addDays(cut, -1)), sharing(city.id, cut, to)]);
+        const [before, after] = await Promise.all([
+          sharing(city.id, from, addDays(cut, -1)),
+          sharing(city.id, cut, to),
+        ]);
         for (const field of BY_DAY) {
-          expect(close(value(whole.city, field), value(before.city, field) + value(after.city, field)), `${city.id} ${field} @${cut}`).toBe(true);
+          expect(
+            close(value(whole.city, field), value(before.city, field) + value(after.city, field)),
+            `${city.id} ${field} @${cut}`,
+          ).toBe(true);
           whole.coops.forEach((coop, i) => {
             const parts = value(before.coops[i]!, field) + value(after.coops[i]!, field);
             expect(close(value(coop, field), parts), `${city.id} co-op ${i} ${field} @${cut}`).toBe(true);

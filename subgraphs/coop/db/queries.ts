@@ -98,7 +98,10 @@ export async function visibleMembers(
     .whereBetween('e.day', [from, to])
     .where('b.members', '>=', k)
     .groupBy('e.platform_cooperative_id');
-  return (rows as Record<string, unknown>[]).map(numeric) as unknown as { platform_cooperative_id: string; members: number }[];
+  return (rows as Record<string, unknown>[]).map(numeric) as unknown as {
+    platform_cooperative_id: string;
+    members: number;
+  }[];
 }
 
 /** Per co-op and calendar year: avoided emissions of the visible bins, and bin counts. */

@@ -95,5 +95,7 @@ export function pledgesWhere(
   column: 'city_id' | 'protocol_cooperative_id' | 'application_id',
   values: readonly string[],
 ): Promise<PledgeRow[]> {
-  return db<PledgeRow>('pledges').whereIn(column, values).orderBy([{ column: 'year', order: 'desc' }, 'id']);
+  return db<PledgeRow>('pledges')
+    .whereIn(column, values)
+    .orderBy([{ column: 'year', order: 'desc' }, 'id']);
 }

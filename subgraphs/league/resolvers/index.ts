@@ -38,10 +38,12 @@ export const resolvers: Resolvers<LeagueLoaders> = {
     __resolveReference: (ref: IdArgs, { loaders }) => loaders.protocolCooperative.load(ref.id),
     foundedYear: (coop: ProtocolCooperativeRow) => coop.founded_year,
     illustrative: (coop: ProtocolCooperativeRow) => asBoolean(coop.illustrative),
-    city: (coop: ProtocolCooperativeRow, _: unknown, { loaders }) => (coop.city_id ? loaders.city.load(coop.city_id) : null),
+    city: (coop: ProtocolCooperativeRow, _: unknown, { loaders }) =>
+      coop.city_id ? loaders.city.load(coop.city_id) : null,
     fundingLeagues: (coop: ProtocolCooperativeRow, _: unknown, { loaders }) =>
       loaders.fundersOfProtocolCooperative.load(coop.id),
-    pledges: (coop: ProtocolCooperativeRow, _: unknown, { loaders }) => loaders.pledgesOfProtocolCooperative.load(coop.id),
+    pledges: (coop: ProtocolCooperativeRow, _: unknown, { loaders }) =>
+      loaders.pledgesOfProtocolCooperative.load(coop.id),
   },
   Pledge: {
     __resolveReference: (ref: IdArgs, { loaders }) => loaders.pledge.load(ref.id),

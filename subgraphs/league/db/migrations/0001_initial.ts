@@ -53,7 +53,14 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['pledges', 'protocol_cooperative_funders', 'protocol_cooperatives', 'league_members', 'leagues', 'cities']) {
+  for (const table of [
+    'pledges',
+    'protocol_cooperative_funders',
+    'protocol_cooperatives',
+    'league_members',
+    'leagues',
+    'cities',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }
