@@ -25,6 +25,15 @@ export interface GraphQLResponse {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
 }
 
+/** Sorted ids of a list of nodes, for comparing sets of entities. */
+export const ids = (items: readonly { id: string }[]): string[] => items.map((item) => item.id).sort();
+
+/** Throws with the errors when a response that must succeed carries any, else returns its data. */
+export function dataOf(response: GraphQLResponse): any {
+  if (response.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
+  return response.data;
+}
+
 /** POSTs a GraphQL operation and returns the parsed body. */
 export async function postGraphQL(
   url: string,

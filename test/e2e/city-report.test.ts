@@ -3,7 +3,7 @@ import { adaptations } from '../../seeds/data/applications.js';
 import { cities } from '../../seeds/data/cities.js';
 import { leagues } from '../../seeds/data/leagues.js';
 import { platformCooperatives } from '../../seeds/data/platform-cooperatives.js';
-import { SETTINGS, startTestStack, type TestStack } from '../harness.js';
+import { ids, SETTINGS, startTestStack, type TestStack } from '../harness.js';
 import { CITY_REPORT, REPORT_PERIOD } from '../queries.js';
 import { close, loadRawData, recompute, type RawData } from '../recompute.js';
 
@@ -16,7 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const sortedIds = (items: { id: string }[]) => items.map((item) => item.id).sort();
 /** The expected value of a ratio figure: null when there is nothing to divide by. */
 const expectRatio = (actual: number | null, numerator: number, denominator: number) =>
   denominator > 0 ? expect(close(actual, numerator / denominator)).toBe(true) : expect(actual).toBeNull();
@@ -30,14 +29,14 @@ describe('the city report through the gateway', () => {
 
     // league
     expect(city).toMatchObject({ id, name: seed.name, countryCode: seed.countryCode, population: seed.population });
-    expect(sortedIds(city.leagues)).toEqual(
+    expect(ids(city.leagues)).toEqual(
       leagues
         .filter((l) => l.memberCityIds.includes(id))
         .map((l) => l.id)
         .sort(),
     );
     // depository
-    expect(sortedIds(city.adaptations)).toEqual(
+    expect(ids(city.adaptations)).toEqual(
       adaptations
         .filter((a) => a.cityId === id)
         .map((a) => a.id)
@@ -49,7 +48,7 @@ describe('the city report through the gateway', () => {
       .filter((c) => c.cityId === id)
       .map((c) => c.id)
       .sort();
-    expect(sortedIds(city.platformCooperatives)).toEqual(coopIds);
+    expect(ids(city.platformCooperatives)).toEqual(coopIds);
     for (const coop of city.platformCooperatives) {
       expect(coop.application).toMatchObject({
         id: expect.any(String),

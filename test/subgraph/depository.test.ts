@@ -8,7 +8,7 @@ import { adaptations, applications } from '../../seeds/data/applications.js';
 import { cities } from '../../seeds/data/cities.js';
 import { protocolCooperatives } from '../../seeds/data/protocol-cooperatives.js';
 import type { AdaptationSeed, ApplicationSeed } from '../../seeds/data/types.js';
-import { startTestSubgraph, type TestSubgraph } from '../harness.js';
+import { dataOf, ids, startTestSubgraph, type TestSubgraph } from '../harness.js';
 
 let sg: TestSubgraph;
 
@@ -21,13 +21,7 @@ afterAll(async () => {
 });
 
 /** Runs an operation that must succeed and returns its data. */
-async function data(query: string, variables?: Record<string, unknown>): Promise<any> {
-  const response = await sg.query(query, variables);
-  expect(response.errors).toBeUndefined();
-  return response.data;
-}
-
-const ids = (items: readonly { id: string }[]): string[] => items.map((item) => item.id).sort();
+const data = async (query: string, variables?: Record<string, unknown>) => dataOf(await sg.query(query, variables));
 const releasesNewestFirst = (app: ApplicationSeed) =>
   [...app.releases].sort((a, b) => b.releasedOn.localeCompare(a.releasedOn));
 const adoptedBy = (cityId: string): AdaptationSeed[] => adaptations.filter((a) => a.adoptedByCityIds.includes(cityId));

@@ -6,7 +6,7 @@
  * subgraph's own footprint module and never written out by hand.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSubgraph, type TestSubgraph } from '../harness.js';
+import { dataOf, ids, startTestSubgraph, type TestSubgraph } from '../harness.js';
 
 let sg: TestSubgraph;
 
@@ -43,13 +43,7 @@ afterAll(async () => {
 });
 
 /** Runs an operation that must succeed and returns its data. */
-async function data(query: string, variables?: Record<string, unknown>): Promise<any> {
-  const response = await sg.query(query, variables);
-  expect(response.errors).toBeUndefined();
-  return response.data;
-}
-
-const ids = (items: readonly { id: string }[]): string[] => items.map((item) => item.id).sort();
+const data = async (query: string, variables?: Record<string, unknown>) => dataOf(await sg.query(query, variables));
 const factor = (id: string): number => raw.factors.get(id).kg_co2e_per_unit;
 const linesOf = (designId: string): any[] => raw.bom.get(designId) ?? [];
 const massOf = (designId: string): number => linesOf(designId).reduce((sum, line) => sum + line.mass_kg, 0);
