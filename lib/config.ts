@@ -46,7 +46,7 @@ type Env = z.infer<typeof envSchema>;
 
 /** Where and how one subgraph keeps its data. */
 export type DatabaseConfig =
-  { client: 'sqlite'; filename: string } | { client: 'pg'; connectionString: string; schema: SubgraphName };
+  { client: 'sqlite'; filename: string } | { client: 'pg'; connectionString: string; schema: string };
 
 export function isPostgres(db: DatabaseConfig): db is Extract<DatabaseConfig, { client: 'pg' }> {
   return db.client === 'pg';

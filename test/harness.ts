@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/config.js';
+import { SUBGRAPH_NAMES, type DatabaseConfig, type SubgraphName } from '../lib/config.js';
 import { createGateway } from '../gateway/server.js';
 import { close, listen } from '../lib/http.js';
 import { createLogger } from '../lib/logger.js';
@@ -97,14 +97,21 @@ export interface TestSubgraph {
   stop(): Promise<void>;
 }
 
-/** Starts one subgraph over HTTP on a free port, on its own copy of the seeded database. */
-export async function startTestSubgraph(name: SubgraphName, port = 0): Promise<TestSubgraph> {
+export interface TestSubgraphOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** A database the caller has prepared; by default a fresh copy of the seeded SQLite template. */
+  database?: DatabaseConfig;
+}
+
+/** Starts one subgraph over HTTP, by default on a free port and its own copy of the seeded database. */
+export async function startTestSubgraph(name: SubgraphName, options: TestSubgraphOptions = {}): Promise<TestSubgraph> {
   await prepareTemplates();
-  const filename = copyTemplate(name);
+  const database = options.database ?? { client: 'sqlite', filename: copyTemplate(name) };
   const running = await startSubgraph(subgraphDefinitions[name], {
-    database: { client: 'sqlite', filename },
+    database,
     host: '127.0.0.1',
-    port,
+    port: options.port ?? 0,
     settings: SETTINGS,
     logLevel: 'silent',
   });
@@ -118,7 +125,9 @@ export async function startTestSubgraph(name: SubgraphName, port = 0): Promise<T
     sqlStatements: () => readCounter(metricsUrl, 'commons_sql_statements_total'),
     async stop() {
       await running.stop();
-      fs.rmSync(path.dirname(filename), { recursive: true, force: true });
+      if (!options.database && database.client === 'sqlite') {
+        fs.rmSync(path.dirname(database.filename), { recursive: true, force: true });
+      }
     },
   };
 }
@@ -133,11 +142,15 @@ export interface TestStack {
 }
 
 /**
- * All four subgraphs on free ports over their own seeded SQLite copies, and the gateway in
- * front of them over HTTP, loading the committed supergraph file.
+ * All four subgraphs on free ports over their own seeded SQLite copies (or the databases
+ * given), and the gateway in front of them over HTTP, loading the committed supergraph file.
  */
-export async function startTestStack(options: { subgraphTimeoutMs?: number } = {}): Promise<TestStack> {
-  const started = await Promise.all(SUBGRAPH_NAMES.map((name) => startTestSubgraph(name)));
+export async function startTestStack(
+  options: { subgraphTimeoutMs?: number; databases?: Record<SubgraphName, DatabaseConfig> } = {},
+): Promise<TestStack> {
+  const started = await Promise.all(
+    SUBGRAPH_NAMES.map((name) => startTestSubgraph(name, { database: options.databases?.[name] })),
+  );
   const subgraphs = Object.fromEntries(started.map((sg) => [sg.name, sg])) as Record<SubgraphName, TestSubgraph>;
   const gateway = await createGateway({
     supergraphSdl: fs.readFileSync(SUPERGRAPH_FILE, 'utf8'),

@@ -109,7 +109,7 @@ describe('a failing subgraph costs only its own fields', () => {
     expect(degraded.errors?.length).toBeGreaterThan(0);
     expect(JSON.stringify(degraded.errors)).toMatch(/coop/);
 
-    const restarted = await startTestSubgraph('coop', coop.port);
+    const restarted = await startTestSubgraph('coop', { port: coop.port });
     stack.subgraphs.coop = restarted;
     const recovered = await stack.query(CITY_REPORT, { id: 'gent', ...REPORT_PERIOD });
     expect(recovered.errors).toBeUndefined();
