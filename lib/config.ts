@@ -13,8 +13,10 @@ export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
   production: 4004,
 };
 
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
+/** A blank variable (`PORT=` in an .env file) means "use the default", not 0. */
+const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const port = z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(65535));
+const positiveInt = z.preprocess(blankAsUnset, z.coerce.number().int().positive());
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -75,11 +77,13 @@ export interface Config {
 const upper = (name: SubgraphName) => name.toUpperCase() as Uppercase<SubgraphName>;
 
 function databaseFor(name: SubgraphName, env: Env, dataDir: string): DatabaseConfig {
-  const url = env[`${upper(name)}_DATABASE_URL`] ?? env.DATABASE_URL;
+  const own = `${upper(name)}_DATABASE_URL` as const;
+  const variable = env[own] ? own : 'DATABASE_URL';
+  const url = env[variable];
   if (!url) return { client: 'sqlite', filename: path.join(dataDir, `${name}.sqlite`) };
   if (/^postgres(ql)?:\/\//.test(url)) return { client: 'pg', connectionString: url, schema: name };
   if (url.startsWith('sqlite:')) return { client: 'sqlite', filename: url.slice('sqlite:'.length) };
-  throw new Error(`${upper(name)}_DATABASE_URL / DATABASE_URL must start with postgres:// or sqlite:, got "${url}"`);
+  throw new Error(`Invalid configuration:\n  ${variable}: must start with postgres:// or sqlite:, got "${url}"`);
 }
 
 /**

@@ -152,3 +152,17 @@ describe('bad settings', () => {
     }
   });
 });
+
+describe('blank settings', () => {
+  it('treats a blank variable as unset, so the default applies', () => {
+    const config = loadConfig({ COOP_PORT: '', SUPPRESSION_K: ' ' });
+    expect(config.subgraphs.coop.port).toBe(4003);
+    expect(config.suppressionK).toBe(5);
+  });
+
+  it('names DATABASE_URL, not a per-subgraph variable, when only DATABASE_URL is bad', () => {
+    const message = configError({ DATABASE_URL: 'mysql://x' });
+    expect(message).toMatch(/Invalid configuration/);
+    expect(message).not.toMatch(/_DATABASE_URL/);
+  });
+});

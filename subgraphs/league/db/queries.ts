@@ -19,7 +19,11 @@ export function listCities(db: Knex, page: Page, filter: CityFilter = {}): Promi
   return paginate<CityRow>(db, 'cities', page, (query) => {
     if (filter.countryCode) query.where('cities.country_code', filter.countryCode.toUpperCase());
     if (filter.minPopulation != null) query.where('cities.population', '>=', filter.minPopulation);
-    if (filter.nameContains) query.whereRaw('lower(cities.name) like ?', [`%${filter.nameContains.toLowerCase()}%`]);
+    if (filter.nameContains) {
+      // The user's text is matched literally: % and _ are not wildcards here.
+      const escaped = filter.nameContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+      query.whereRaw(`lower(cities.name) like ? escape '\\'`, [`%${escaped}%`]);
+    }
     if (filter.leagueId) {
       query.whereIn('cities.id', db('league_members').select('city_id').where('league_id', filter.leagueId));
     }
