@@ -13,10 +13,13 @@ export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
   production: 4004,
 };
 
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
 /** A blank variable (`PORT=` in an .env file) means "use the default", not 0. */
-const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-const port = z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(65535));
-const positiveInt = z.preprocess(blankAsUnset, z.coerce.number().int().positive());
+function withoutBlanks(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(source).filter(([, value]) => value === undefined || value.trim() !== ''));
+}
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -91,7 +94,7 @@ function databaseFor(name: SubgraphName, env: Env, dataDir: string): DatabaseCon
  * an error that names the variable, so start-up stops with a message a person can act on.
  */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(source);
+  const parsed = envSchema.safeParse(withoutBlanks(source));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
