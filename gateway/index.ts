@@ -4,6 +4,7 @@ import { loadConfig } from '../lib/config.js';
 import { close, listen } from '../lib/http.js';
 import { createLogger } from '../lib/logger.js';
 import { createMetrics } from '../lib/metrics.js';
+import { resolveSecrets } from '../lib/secrets.js';
 import { createGateway } from './server.js';
 
 const config = loadConfig();
@@ -17,6 +18,7 @@ const gateway = await createGateway({
   subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
   logger,
   metrics: createMetrics('gateway'),
+  secrets: resolveSecrets(config),
   includeStacktrace: config.env === 'development',
 });
 const port = await listen(gateway.server, config.gateway.port, config.host);

@@ -6,7 +6,9 @@ import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/config.js';
 import { createServiceServer } from '../lib/http.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import { SubgraphDataSource } from './datasource.js';
+import { verifyAuthorization } from '../lib/auth.js';
+import type { Secrets } from '../lib/secrets.js';
+import { SubgraphDataSource, type GatewayContext } from './datasource.js';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -16,6 +18,7 @@ export interface GatewayOptions {
   subgraphTimeoutMs: number;
   logger: Logger;
   metrics: Metrics;
+  secrets: Secrets;
   includeStacktrace?: boolean;
 }
 
@@ -53,9 +56,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     supergraphSdl: options.supergraphSdl,
     logger: options.logger,
     buildService: ({ name }) =>
-      new SubgraphDataSource(name, options.subgraphUrls[name as SubgraphName], options.subgraphTimeoutMs),
+      new SubgraphDataSource(
+        name,
+        options.subgraphUrls[name as SubgraphName],
+        options.subgraphTimeoutMs,
+        options.secrets.subgraphSecret,
+      ),
   });
-  const apollo = new ApolloServer({
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger: options.logger,
     includeStacktraceInErrorResponses: options.includeStacktrace ?? false,
@@ -67,7 +75,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     apollo,
     metrics: options.metrics,
     logger: options.logger,
-    context: async () => ({}),
+    context: async (req, requestId) => {
+      const authorization = req.headers.authorization;
+      // Refuse a bad token here, before any subgraph is asked; subgraphs check it again.
+      await verifyAuthorization(options.secrets.authSecret, authorization);
+      return { requestId, authorization };
+    },
     routes: {
       '/health': async () => ({ status: 200, body: JSON.stringify({ status: 'ok' }) }),
       '/ready': async () => {

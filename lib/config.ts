@@ -33,6 +33,8 @@ const envSchema = z.object({
   GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
   SUBGRAPH_TIMEOUT_MS: positiveInt.default(5000),
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SUBGRAPH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LEAGUE_PORT: port.default(DEFAULT_PORTS.league),
   DEPOSITORY_PORT: port.default(DEFAULT_PORTS.depository),
   COOP_PORT: port.default(DEFAULT_PORTS.coop),
@@ -74,6 +76,10 @@ export interface Config {
   suppressionK: number;
   maxPageSize: number;
   gateway: { port: number; supergraphPath: string; subgraphTimeoutMs: number };
+  /** Signs and verifies bearer tokens; unset outside production means a local secret under DATA_DIR. */
+  authSecret?: string;
+  /** Proves to a subgraph that a request comes through the gateway; same fallback as authSecret. */
+  subgraphSecret?: string;
   subgraphs: Record<SubgraphName, SubgraphConfig>;
 }
 
@@ -124,6 +130,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       supergraphPath: path.resolve(env.SUPERGRAPH_PATH),
       subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
     },
+    authSecret: env.AUTH_SECRET,
+    subgraphSecret: env.SUBGRAPH_SECRET,
     subgraphs: {
       league: subgraph('league'),
       depository: subgraph('depository'),

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { ApolloServer, BaseContext, HTTPGraphQLRequest } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
@@ -7,13 +8,27 @@ import type { Metrics } from './metrics.js';
 /** A plain route beside /graphql: answers with a status and a JSON or text body. */
 export type Route = () => Promise<{ status: number; body: string; contentType?: string }>;
 
+/** A header /graphql requests must carry with exactly this value (the gateway's secret). */
+export interface RequiredHeader {
+  name: string;
+  matches(value: string | undefined): boolean;
+  message: string;
+}
+
 export interface ServiceOptions<Context extends BaseContext> {
   apollo: ApolloServer<Context>;
-  context: (req: http.IncomingMessage) => Promise<Context>;
+  context: (req: http.IncomingMessage, requestId: string) => Promise<Context>;
+  requiredHeader?: RequiredHeader;
   metrics: Metrics;
   logger: Logger;
   routes?: Record<string, Route>;
   maxBodyBytes?: number;
+}
+
+/** Keeps a caller's request id when it is a sane token, else makes one. */
+export function requestIdOf(req: http.IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : crypto.randomUUID();
 }
 
 class HttpError extends Error {
@@ -68,6 +83,11 @@ async function toGraphQLRequest(
   return { method: req.method ?? 'GET', headers, search: url.search, body };
 }
 
+function headerValue(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 function send(res: http.ServerResponse, status: number, body: string, contentType = 'application/json'): void {
   res.statusCode = status;
   res.setHeader('content-type', contentType);
@@ -89,7 +109,7 @@ export function createServiceServer<Context extends BaseContext>(options: Servic
     ...options.routes,
   };
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<string> {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<string> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = routes[url.pathname];
     if (route && req.method === 'GET') {
@@ -101,10 +121,12 @@ export function createServiceServer<Context extends BaseContext>(options: Servic
       send(res, 404, JSON.stringify({ error: `No route ${url.pathname}` }));
       return 'unknown';
     }
+    const required = options.requiredHeader;
+    if (required && !required.matches(headerValue(req, required.name))) throw new HttpError(401, required.message);
     const httpGraphQLRequest = await toGraphQLRequest(req, url, maxBodyBytes);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: () => options.context(req),
+      context: () => options.context(req, requestId),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -118,19 +140,29 @@ export function createServiceServer<Context extends BaseContext>(options: Servic
   }
 
   return http.createServer((req, res) => {
-    const stopTimer = metrics.httpRequests.startTimer();
-    handle(req, res)
-      .then((route) => stopTimer({ route, status: String(res.statusCode) }))
+    const started = performance.now();
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    const finish = (route: string) => {
+      const seconds = (performance.now() - started) / 1000;
+      metrics.httpRequests.observe({ route, status: String(res.statusCode) }, seconds);
+      logger.info(
+        { requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) },
+        'request',
+      );
+    };
+    handle(req, res, requestId)
+      .then(finish)
       .catch((error: unknown) => {
         const status = error instanceof HttpError ? error.status : 500;
-        if (status === 500) logger.error({ err: error }, 'request failed');
+        if (status === 500) logger.error({ err: error, requestId }, 'request failed');
         if (!res.headersSent) {
           const message = error instanceof HttpError ? error.message : 'Internal server error';
           send(res, status, JSON.stringify({ errors: [{ message }] }));
         } else {
           res.end();
         }
-        stopTimer({ route: 'error', status: String(status) });
+        finish('error');
       });
   });
 }

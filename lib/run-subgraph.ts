@@ -4,6 +4,7 @@ import { migrateToLatest, openDatabase } from './db.js';
 import { close, listen } from './http.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { resolveSecrets, type Secrets } from './secrets.js';
 import { createSubgraphService, type SubgraphDefinition, type SubgraphSettings } from './subgraph.js';
 
 export interface StartSubgraphOptions {
@@ -11,6 +12,7 @@ export interface StartSubgraphOptions {
   host: string;
   port: number;
   settings: SubgraphSettings;
+  secrets: Secrets;
   logLevel?: string;
   includeStacktrace?: boolean;
 }
@@ -44,6 +46,7 @@ export async function startSubgraph<Loaders>(
     settings: options.settings,
     metrics,
     logger,
+    secrets: options.secrets,
     includeStacktrace: options.includeStacktrace,
   });
   const port = await listen(service.server, options.port, options.host);
@@ -71,6 +74,7 @@ export async function runSubgraph<Loaders>(definition: SubgraphDefinition<Loader
     host: own.host,
     port: own.port,
     settings: { suppressionK: config.suppressionK, maxPageSize: config.maxPageSize },
+    secrets: resolveSecrets(config),
     logLevel: config.logLevel,
     includeStacktrace: config.env === 'development',
   });

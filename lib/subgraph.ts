@@ -9,6 +9,8 @@ import type { SubgraphName } from './config.js';
 import type { Migration } from './db.js';
 import { createServiceServer } from './http.js';
 import type { Logger } from './logger.js';
+import { verifyAuthorization, type Viewer } from './auth.js';
+import { GATEWAY_SECRET_HEADER, secretMatches, type Secrets } from './secrets.js';
 import type { Metrics } from './metrics.js';
 
 /** Settings every resolver may need, parsed once from the configuration. */
@@ -17,11 +19,15 @@ export interface SubgraphSettings {
   maxPageSize: number;
 }
 
-/** The per-request context of every subgraph: its database, a fresh loader set, settings. */
+/** The per-request context of every subgraph: its database, a fresh loader set, settings, the caller. */
 export interface SubgraphContext<Loaders> {
   db: Knex;
   loaders: Loaders;
   settings: SubgraphSettings;
+  /** The caller, from a token this subgraph verified itself; null for public reads. */
+  viewer: Viewer | null;
+  requestId: string;
+  logger: Logger;
 }
 
 export type Resolvers<Loaders> = GraphQLResolverMap<SubgraphContext<Loaders>>;
@@ -67,6 +73,7 @@ export interface SubgraphServiceOptions<Loaders> {
   settings: SubgraphSettings;
   metrics: Metrics;
   logger: Logger;
+  secrets: Secrets;
   /** Development mode shows error details; production masks them. */
   includeStacktrace?: boolean;
 }
@@ -80,7 +87,7 @@ export interface SubgraphService {
 export async function createSubgraphService<Loaders>(
   options: SubgraphServiceOptions<Loaders>,
 ): Promise<SubgraphService> {
-  const { definition, db, settings, metrics, logger } = options;
+  const { definition, db, settings, metrics, logger, secrets } = options;
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema: buildSchema(definition),
     includeStacktraceInErrorResponses: options.includeStacktrace ?? false,
@@ -91,7 +98,19 @@ export async function createSubgraphService<Loaders>(
     apollo,
     metrics,
     logger,
-    context: async () => ({ db, loaders: definition.createLoaders(db, settings), settings }),
+    requiredHeader: {
+      name: GATEWAY_SECRET_HEADER,
+      matches: (value) => secretMatches(value, secrets.subgraphSecret),
+      message: 'Subgraphs answer only requests that come through the gateway.',
+    },
+    context: async (req, requestId) => ({
+      db,
+      loaders: definition.createLoaders(db, settings),
+      settings,
+      viewer: await verifyAuthorization(secrets.authSecret, req.headers.authorization),
+      requestId,
+      logger: logger.child({ requestId }),
+    }),
     routes: {
       '/health': async () => {
         await db.raw('select 1');

@@ -8,6 +8,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import cliProgress from 'cli-progress';
 import { SUBGRAPH_NAMES, loadConfig } from '../lib/config.js';
+import { resolveSecrets } from '../lib/secrets.js';
 import { prepareDatabase } from '../seeds/prepare.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -106,6 +107,10 @@ process.once('SIGTERM', () => stop(0));
 
 console.log(`Commons Graph: preparing databases in ${config.dataDir}`);
 const firstStart = await prepareAll();
+// Resolve the shared secrets once, so the five processes cannot each invent their own.
+const secrets = resolveSecrets(config);
+process.env.AUTH_SECRET = secrets.authSecret;
+process.env.SUBGRAPH_SECRET = secrets.subgraphSecret;
 for (const name of SUBGRAPH_NAMES) run(name, `subgraphs/${name}/index.ts`);
 run('gateway', 'gateway/index.ts');
 
@@ -127,6 +132,9 @@ Commons Graph is up (${firstStart ? 'first start, databases seeded' : 'later sta
 Try the city report:
   curl -s ${base}/graphql -H 'content-type: application/json' \\
     -d '{"query":"{ city(id: \\"gent\\") { name population platformCooperatives { name sharing(period: {from: \\"2025-01-01\\", to: \\"2025-12-31\\"}) { uses utilizationRate suppressed } } footprint(year: 2025) { netKgCO2e perCapitaKgCO2e } } }"}'
+
+Writes need a token, e.g. for the operator of one platform co-op:
+  npm run token -- --role coop-operator --scope muniride-gent
 
 Ctrl-C stops everything.
 `);

@@ -12,6 +12,8 @@ import { close, listen } from '../lib/http.js';
 import { createLogger } from '../lib/logger.js';
 import { createMetrics } from '../lib/metrics.js';
 import { startSubgraph } from '../lib/run-subgraph.js';
+import { issueToken, type Role } from '../lib/auth.js';
+import { GATEWAY_SECRET_HEADER } from '../lib/secrets.js';
 import { SUPERGRAPH_FILE } from '../schema/compose.js';
 import { prepareDatabase } from '../seeds/prepare.js';
 import { subgraphDefinitions } from '../subgraphs/index.js';
@@ -19,6 +21,11 @@ import { subgraphDefinitions } from '../subgraphs/index.js';
 export const TEST_SEED = 20170501;
 export const TEMPLATE_DIR = path.resolve(import.meta.dirname, '.tmp', `template-${TEST_SEED}`);
 export const SETTINGS = { suppressionK: 5, maxPageSize: 100 };
+/** The secrets every test service shares (tokens for tests are signed with authSecret). */
+export const SECRETS = {
+  authSecret: 'test-auth-secret-0123456789abcdef0123',
+  subgraphSecret: 'test-subgraph-secret-0123456789abcdef',
+};
 
 export interface GraphQLResponse {
   data?: any;
@@ -91,7 +98,8 @@ export interface TestSubgraph {
   url: string;
   port: number;
   db: Knex;
-  query(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+  /** Sends an operation as the gateway would (with its secret); extra headers e.g. a token. */
+  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse>;
   /** SQL statements this subgraph has run so far, read from its /metrics over HTTP. */
   sqlStatements(): Promise<number>;
   stop(): Promise<void>;
@@ -113,6 +121,7 @@ export async function startTestSubgraph(name: SubgraphName, options: TestSubgrap
     host: '127.0.0.1',
     port: options.port ?? 0,
     settings: SETTINGS,
+    secrets: SECRETS,
     logLevel: 'silent',
   });
   const metricsUrl = running.url.replace(/\/graphql$/, '/metrics');
@@ -121,7 +130,8 @@ export async function startTestSubgraph(name: SubgraphName, options: TestSubgrap
     url: running.url,
     port: running.port,
     db: running.db,
-    query: (query, variables) => postGraphQL(running.url, query, variables),
+    query: (query, variables, headers = {}) =>
+      postGraphQL(running.url, query, variables, { [GATEWAY_SECRET_HEADER]: SECRETS.subgraphSecret, ...headers }),
     sqlStatements: () => readCounter(metricsUrl, 'commons_sql_statements_total'),
     async stop() {
       await running.stop();
@@ -135,7 +145,7 @@ export async function startTestSubgraph(name: SubgraphName, options: TestSubgrap
 export interface TestStack {
   gatewayUrl: string;
   subgraphs: Record<SubgraphName, TestSubgraph>;
-  query(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse>;
   /** SQL statements run by all four subgraphs so far. */
   sqlStatements(): Promise<number>;
   stop(): Promise<void>;
@@ -158,13 +168,14 @@ export async function startTestStack(
     subgraphTimeoutMs: options.subgraphTimeoutMs ?? 5000,
     logger: createLogger('gateway', 'silent'),
     metrics: createMetrics('gateway'),
+    secrets: SECRETS,
   });
   const port = await listen(gateway.server, 0, '127.0.0.1');
   const gatewayUrl = `http://127.0.0.1:${port}/graphql`;
   return {
     gatewayUrl,
     subgraphs,
-    query: (query, variables) => postGraphQL(gatewayUrl, query, variables),
+    query: (query, variables, headers) => postGraphQL(gatewayUrl, query, variables, headers),
     async sqlStatements() {
       const counts = await Promise.all(started.map((sg) => sg.sqlStatements()));
       return counts.reduce((sum, n) => sum + n, 0);
@@ -175,4 +186,10 @@ export async function startTestStack(
       await Promise.all(started.map((sg) => sg.stop()));
     },
   };
+}
+
+/** An Authorization header with a token for one role and scope, signed with the test secret. */
+export async function bearer(role: Role, scope: string, expiresIn = '5m'): Promise<Record<string, string>> {
+  const token = await issueToken(SECRETS.authSecret, { subject: `test:${role}:${scope}`, role, scope, expiresIn });
+  return { authorization: `Bearer ${token}` };
 }
