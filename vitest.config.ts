@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     // One graphql module for ESM and CJS importers (the gateway and subgraphs share it).
-    alias: { graphql: 'graphql/index.js' },
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -16,6 +16,10 @@ const gateway = await createGateway({
     string
   >,
   subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
+  limits: config.gateway.limits,
+  introspection: config.gateway.introspection,
+  redisUrl: config.gateway.redisUrl,
+  production: config.env === 'production',
   logger,
   metrics: createMetrics('gateway'),
   secrets: resolveSecrets(config),

@@ -1,14 +1,17 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import type http from 'node:http';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/config.js';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { SUBGRAPH_NAMES, type GatewayLimits, type SubgraphName } from '../lib/config.js';
+import { formatErrorFor } from '../lib/errors.js';
 import { createServiceServer } from '../lib/http.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { verifyAuthorization } from '../lib/auth.js';
 import type { Secrets } from '../lib/secrets.js';
 import { SubgraphDataSource, type GatewayContext } from './datasource.js';
+import { createRateLimiter } from './rate-limit.js';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -16,6 +19,11 @@ export interface GatewayOptions {
   subgraphUrls: Record<SubgraphName, string>;
   /** A subgraph that takes longer costs only its own fields. */
   subgraphTimeoutMs: number;
+  limits: GatewayLimits;
+  introspection: boolean;
+  redisUrl?: string;
+  /** Production masks internal errors. */
+  production: boolean;
   logger: Logger;
   metrics: Metrics;
   secrets: Secrets;
@@ -25,6 +33,32 @@ export interface GatewayOptions {
 export interface Gateway {
   server: http.Server;
   stop(): Promise<void>;
+}
+
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+
+/**
+ * An operation refused before execution (a limit, a syntax error) is the client's fault:
+ * answer 400, not 500; and count token-limit refusals, which graphql-js reports as syntax errors.
+ */
+function rejectedOperationsAre400(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors }) {
+          if (errors.some((error) => /more th(?:an|at) \d+ tokens/.test(error.message)))
+            metrics.rejectedRequests.inc({ reason: 'tokens' });
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (data !== undefined || !errors?.length) return;
+          if (errors.every((error) => REQUEST_ERROR_CODES.has(String(error.extensions?.code))))
+            response.http.status = 400;
+        },
+      };
+    },
+  };
 }
 
 /** Subgraph state as /ready reports it. */
@@ -63,11 +97,38 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         options.secrets.subgraphSecret,
       ),
   });
+  const { limits, metrics } = options;
+  const reject = (reason: string) => () => metrics.rejectedRequests.inc({ reason });
+  const armor = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth, onReject: [reject('depth')], propagateOnRejection: true },
+    maxAliases: { n: limits.maxAliases, onReject: [reject('aliases')], propagateOnRejection: true },
+    costLimit: { maxCost: limits.maxCost, onReject: [reject('cost')], propagateOnRejection: true },
+    // Token limits are graphql-js's own parse option below: armor's parser throws outside Apollo's parse step (a 500).
+    maxTokens: { enabled: false },
+    maxDirectives: { n: limits.maxDirectives, onReject: [reject('directives')], propagateOnRejection: true },
+    blockFieldSuggestion: { enabled: !options.introspection },
+  }).protect();
+  const rateLimiter = createRateLimiter({
+    perMinute: limits.rateLimitPerMinute,
+    redisUrl: options.redisUrl,
+    logger: options.logger,
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger: options.logger,
-    includeStacktraceInErrorResponses: options.includeStacktrace ?? false,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    introspection: options.introspection,
+    includeStacktraceInErrorResponses: !options.production && (options.includeStacktrace ?? false),
+    // One operation per HTTP request: batching would multiply every limit by the batch size.
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: limits.maxTokens },
+    formatError: formatErrorFor(options.production),
+    validationRules: armor.validationRules,
+    // graphql-armor is typed against @apollo/server's CJS declarations; the plugins are the same objects.
+    plugins: [
+      ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
+      rejectedOperationsAre400(metrics),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
   });
   await apollo.start();
   let loaded = true;
@@ -75,6 +136,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     apollo,
     metrics: options.metrics,
     logger: options.logger,
+    maxBodyBytes: limits.maxBodyBytes,
+    admit: (req) => rateLimiter.admit(req),
     context: async (req, requestId) => {
       const authorization = req.headers.authorization;
       // Refuse a bad token here, before any subgraph is asked; subgraphs check it again.
@@ -97,6 +160,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async stop() {
       loaded = false;
       await apollo.stop();
+      await rateLimiter.close();
     },
   };
 }

@@ -33,6 +33,18 @@ const envSchema = z.object({
   GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
   SUBGRAPH_TIMEOUT_MS: positiveInt.default(5000),
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
+  MAX_DEPTH: positiveInt.default(12),
+  MAX_ALIASES: positiveInt.default(15),
+  MAX_COST: positiveInt.default(5000),
+  MAX_TOKENS: positiveInt.default(3000),
+  MAX_DIRECTIVES: positiveInt.default(20),
+  MAX_BODY_BYTES: positiveInt.default(100_000),
+  INTROSPECTION: z.enum(['true', 'false']).optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120_000),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SUBGRAPH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LEAGUE_PORT: port.default(DEFAULT_PORTS.league),
@@ -67,6 +79,29 @@ export interface SubgraphConfig {
   database: DatabaseConfig;
 }
 
+/** Limits every request through the gateway is held to. */
+export interface GatewayLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxBodyBytes: number;
+  /** Requests per minute per client address and per token; 0 turns rate limiting off. */
+  rateLimitPerMinute: number;
+}
+
+export interface GatewaySettings {
+  port: number;
+  supergraphPath: string;
+  subgraphTimeoutMs: number;
+  limits: GatewayLimits;
+  /** Schema introspection and field suggestions; off by default in production. */
+  introspection: boolean;
+  /** Shared counters (rate limits) live here when set; in memory otherwise. */
+  redisUrl?: string;
+}
+
 export interface Config {
   env: Env['NODE_ENV'];
   host: string;
@@ -75,7 +110,7 @@ export interface Config {
   seed: number;
   suppressionK: number;
   maxPageSize: number;
-  gateway: { port: number; supergraphPath: string; subgraphTimeoutMs: number };
+  gateway: GatewaySettings;
   /** Signs and verifies bearer tokens; unset outside production means a local secret under DATA_DIR. */
   authSecret?: string;
   /** Proves to a subgraph that a request comes through the gateway; same fallback as authSecret. */
@@ -129,6 +164,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       port: env.GATEWAY_PORT,
       supergraphPath: path.resolve(env.SUPERGRAPH_PATH),
       subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+      limits: {
+        maxDepth: env.MAX_DEPTH,
+        maxAliases: env.MAX_ALIASES,
+        maxCost: env.MAX_COST,
+        maxTokens: env.MAX_TOKENS,
+        maxDirectives: env.MAX_DIRECTIVES,
+        maxBodyBytes: env.MAX_BODY_BYTES,
+        rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      },
+      introspection: env.INTROSPECTION ? env.INTROSPECTION === 'true' : env.NODE_ENV !== 'production',
+      redisUrl: env.REDIS_URL,
     },
     authSecret: env.AUTH_SECRET,
     subgraphSecret: env.SUBGRAPH_SECRET,

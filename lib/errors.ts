@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /** Every `extensions.code` this graph returns, in one place. */
 export const ErrorCode = {
@@ -6,6 +6,7 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
+  SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -23,4 +24,37 @@ export class NotFoundError extends GraphQLError {
   constructor(argumentName: string, message: string) {
     super(`Argument "${argumentName}": ${message}`, { extensions: { code: ErrorCode.NOT_FOUND, argumentName } });
   }
+}
+
+/** Codes whose messages are written for clients and safe to show in production. */
+const PUBLIC_CODES = new Set<string>([
+  ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL),
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+]);
+
+/**
+ * Apollo `formatError`: in production, errors without a public code (a database failure,
+ * a bug) become "Internal server error" with no stack, SQL or other detail; codes, the
+ * argument at fault and the failing subgraph's name are kept. In development, all is shown.
+ */
+export function formatErrorFor(production: boolean) {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+    if (!production) return formatted;
+    const code = String(formatted.extensions?.code ?? ErrorCode.INTERNAL);
+    const { argumentName, serviceName } = formatted.extensions ?? {};
+    const extensions = Object.fromEntries(
+      Object.entries({ code, argumentName, serviceName }).filter(([, value]) => value !== undefined),
+    );
+    if (PUBLIC_CODES.has(code))
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+    return {
+      message: 'Internal server error',
+      path: formatted.path,
+      extensions: { ...extensions, code: ErrorCode.INTERNAL },
+    };
+  };
 }

@@ -8,17 +8,19 @@ import type { Metrics } from './metrics.js';
 /** A plain route beside /graphql: answers with a status and a JSON or text body. */
 export type Route = () => Promise<{ status: number; body: string; contentType?: string }>;
 
-/** A header /graphql requests must carry with exactly this value (the gateway's secret). */
-export interface RequiredHeader {
-  name: string;
-  matches(value: string | undefined): boolean;
+/** Why a request is refused before it reaches GraphQL: status, message, extra headers, metric reason. */
+export interface Refusal {
+  status: number;
   message: string;
+  reason: string;
+  headers?: Record<string, string>;
 }
 
 export interface ServiceOptions<Context extends BaseContext> {
   apollo: ApolloServer<Context>;
   context: (req: http.IncomingMessage, requestId: string) => Promise<Context>;
-  requiredHeader?: RequiredHeader;
+  /** Decides whether a /graphql request may proceed (gateway secret, rate limits); null admits it. */
+  admit?: (req: http.IncomingMessage) => Promise<Refusal | null>;
   metrics: Metrics;
   logger: Logger;
   routes?: Record<string, Route>;
@@ -35,25 +37,31 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly reason: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
 }
 
+/**
+ * Reads a body up to `maxBytes`. A larger body is drained and discarded (so the client can
+ * read the 413), unless it runs far past the limit, when the connection is cut.
+ */
 function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const tooLarge = () => new HttpError(413, `Request body is larger than ${maxBytes} bytes.`, 'body_too_large');
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) {
-        reject(new HttpError(413, `Request body is larger than ${maxBytes} bytes.`));
+      if (size <= maxBytes) chunks.push(chunk);
+      else if (size > maxBytes * 16) {
+        reject(tooLarge());
         req.destroy();
-        return;
       }
-      chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > maxBytes ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }
@@ -74,7 +82,7 @@ async function toGraphQLRequest(
       try {
         body = text === '' ? undefined : JSON.parse(text);
       } catch {
-        throw new HttpError(400, 'Request body is not valid JSON.');
+        throw new HttpError(400, 'Request body is not valid JSON.', 'malformed_json');
       }
     } else {
       body = text;
@@ -83,7 +91,8 @@ async function toGraphQLRequest(
   return { method: req.method ?? 'GET', headers, search: url.search, body };
 }
 
-function headerValue(req: http.IncomingMessage, name: string): string | undefined {
+/** One header's value (the first, when repeated). */
+export function headerValue(req: http.IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -121,8 +130,8 @@ export function createServiceServer<Context extends BaseContext>(options: Servic
       send(res, 404, JSON.stringify({ error: `No route ${url.pathname}` }));
       return 'unknown';
     }
-    const required = options.requiredHeader;
-    if (required && !required.matches(headerValue(req, required.name))) throw new HttpError(401, required.message);
+    const refusal = await options.admit?.(req);
+    if (refusal) throw new HttpError(refusal.status, refusal.message, refusal.reason, refusal.headers);
     const httpGraphQLRequest = await toGraphQLRequest(req, url, maxBodyBytes);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
@@ -156,8 +165,11 @@ export function createServiceServer<Context extends BaseContext>(options: Servic
       .catch((error: unknown) => {
         const status = error instanceof HttpError ? error.status : 500;
         if (status === 500) logger.error({ err: error, requestId }, 'request failed');
+        if (error instanceof HttpError) metrics.rejectedRequests.inc({ reason: error.reason });
         if (!res.headersSent) {
           const message = error instanceof HttpError ? error.message : 'Internal server error';
+          if (error instanceof HttpError)
+            for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
           send(res, status, JSON.stringify({ errors: [{ message }] }));
         } else {
           res.end();

@@ -5,6 +5,7 @@ export interface Metrics {
   registry: Registry;
   sqlStatements: Counter<'subgraph'>;
   httpRequests: Histogram<'route' | 'status'>;
+  rejectedRequests: Counter<'reason'>;
 }
 
 /** A fresh registry per service, so several services can share one test process. */
@@ -25,6 +26,12 @@ export function createMetrics(service: string): Metrics {
       help: 'HTTP requests served, by route and status.',
       labelNames: ['route', 'status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    rejectedRequests: new Counter({
+      name: 'commons_rejected_requests_total',
+      help: 'Requests refused before or during validation, by reason (rate_limit, depth, cost, body_too_large, ...).',
+      labelNames: ['reason'],
       registers: [registry],
     }),
   };

@@ -28,3 +28,43 @@ export const DateScalar = new GraphQLScalarType({
   parseValue: parseDate,
   parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
 });
+
+const ISO_INSTANT =
+  /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(\.\d{1,9})?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+/**
+ * The instant an ISO 8601 date-time with seconds and an explicit offset (`Z` or `±hh:mm`)
+ * names, or null when the text is not one. Stricter than `Date.parse`, which accepts
+ * 2025-02-30 or 24:00 and guesses a time zone when none is given.
+ */
+export function parseIsoInstant(value: string): Date | null {
+  const match = ISO_INSTANT.exec(value);
+  if (!match || !isIsoDate(match[1]!)) return null;
+  const instant = new Date(value);
+  return Number.isNaN(instant.getTime()) ? null : instant;
+}
+
+function parseDateTime(value: unknown): string {
+  const instant = typeof value === 'string' ? parseIsoInstant(value) : null;
+  if (!instant) {
+    throw new GraphQLError(
+      `DateTime must be an ISO 8601 instant with seconds and an offset, e.g. 2025-03-01T08:00:00Z, got ${JSON.stringify(value)}.`,
+      { extensions: { code: ErrorCode.BAD_USER_INPUT } },
+    );
+  }
+  return instant.toISOString();
+}
+
+/**
+ * The `DateTime` scalar: an ISO 8601 instant with an explicit offset. Inputs are read as the
+ * canonical UTC form (`2025-03-01T07:00:00.000Z` for `2025-03-01T08:00:00+01:00`), so
+ * resolvers and the database only ever see one spelling of an instant.
+ */
+export const DateTimeScalar = new GraphQLScalarType({
+  name: 'DateTime',
+  description:
+    'An ISO 8601 instant with seconds and an offset, e.g. 2025-03-01T08:00:00Z or 2025-03-01T09:00:00+01:00.',
+  serialize: (value) => (value instanceof Date ? value.toISOString() : parseDateTime(value)),
+  parseValue: parseDateTime,
+  parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
+});

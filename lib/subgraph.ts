@@ -7,7 +7,7 @@ import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Knex } from 'knex';
 import type { SubgraphName } from './config.js';
 import type { Migration } from './db.js';
-import { createServiceServer } from './http.js';
+import { createServiceServer, headerValue } from './http.js';
 import type { Logger } from './logger.js';
 import { verifyAuthorization, type Viewer } from './auth.js';
 import { GATEWAY_SECRET_HEADER, secretMatches, type Secrets } from './secrets.js';
@@ -98,11 +98,14 @@ export async function createSubgraphService<Loaders>(
     apollo,
     metrics,
     logger,
-    requiredHeader: {
-      name: GATEWAY_SECRET_HEADER,
-      matches: (value) => secretMatches(value, secrets.subgraphSecret),
-      message: 'Subgraphs answer only requests that come through the gateway.',
-    },
+    admit: async (req) =>
+      secretMatches(headerValue(req, GATEWAY_SECRET_HEADER), secrets.subgraphSecret)
+        ? null
+        : {
+            status: 401,
+            reason: 'not_from_gateway',
+            message: 'Subgraphs answer only requests that come through the gateway.',
+          },
     context: async (req, requestId) => ({
       db,
       loaders: definition.createLoaders(db, settings),
