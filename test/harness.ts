@@ -6,7 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { SUBGRAPH_NAMES, type DatabaseConfig, type SubgraphName } from '../lib/config.js';
+import {
+  SUBGRAPH_NAMES,
+  loadConfig,
+  type DatabaseConfig,
+  type GatewayLimits,
+  type SubgraphName,
+} from '../lib/config.js';
 import { createGateway } from '../gateway/server.js';
 import { close, listen } from '../lib/http.js';
 import { createLogger } from '../lib/logger.js';
@@ -155,9 +161,16 @@ export interface TestStack {
  * All four subgraphs on free ports over their own seeded SQLite copies (or the databases
  * given), and the gateway in front of them over HTTP, loading the committed supergraph file.
  */
-export async function startTestStack(
-  options: { subgraphTimeoutMs?: number; databases?: Record<SubgraphName, DatabaseConfig> } = {},
-): Promise<TestStack> {
+export interface TestStackOptions {
+  subgraphTimeoutMs?: number;
+  databases?: Record<SubgraphName, DatabaseConfig>;
+  /** Overrides of the gateway's limits (defaults: the production defaults of lib/config.ts). */
+  limits?: Partial<GatewayLimits>;
+  production?: boolean;
+  redisUrl?: string;
+}
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const started = await Promise.all(
     SUBGRAPH_NAMES.map((name) => startTestSubgraph(name, { database: options.databases?.[name] })),
   );
@@ -166,6 +179,10 @@ export async function startTestStack(
     supergraphSdl: fs.readFileSync(SUPERGRAPH_FILE, 'utf8'),
     subgraphUrls: Object.fromEntries(started.map((sg) => [sg.name, sg.url])) as Record<SubgraphName, string>,
     subgraphTimeoutMs: options.subgraphTimeoutMs ?? 5000,
+    limits: { ...loadConfig({}).gateway.limits, ...options.limits },
+    introspection: !options.production,
+    production: options.production ?? false,
+    redisUrl: options.redisUrl,
     logger: createLogger('gateway', 'silent'),
     metrics: createMetrics('gateway'),
     secrets: SECRETS,
