@@ -6,6 +6,8 @@ import type { Refusal } from '../lib/http.js';
 import type { Logger } from '../lib/logger.js';
 
 export interface RateLimiter {
+  /** Resolves once the shared store answers (or after a short wait, when the in-memory stand-in serves). */
+  ready: Promise<void>;
   /** Counts a request against its client address and its token; a refusal once either is spent. */
   admit(req: http.IncomingMessage): Promise<Refusal | null>;
   close(): Promise<void>;
@@ -18,12 +20,14 @@ const WINDOW_SECONDS = 60;
  * shared by every gateway instance; if Redis fails, an in-memory limiter stands in.
  */
 export function createRateLimiter(options: { perMinute: number; redisUrl?: string; logger: Logger }): RateLimiter {
-  if (options.perMinute === 0) return { admit: async () => null, close: async () => {} };
+  if (options.perMinute === 0) return { ready: Promise.resolve(), admit: async () => null, close: async () => {} };
   const settings = { points: options.perMinute, duration: WINDOW_SECONDS, keyPrefix: 'commons-rl' };
   let redis: Redis | undefined;
   let limiter: RateLimiterAbstract;
+  let ready = Promise.resolve();
   if (options.redisUrl) {
-    redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    // Commands wait for the connection but never long: a slow or absent Redis hands over to memory.
+    redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 500 });
     redis.on('error', (error: Error) => options.logger.warn({ err: error }, 'rate-limit store unavailable'));
     limiter = new RateLimiterRedis({
       ...settings,
@@ -35,6 +39,7 @@ export function createRateLimiter(options: { perMinute: number; redisUrl?: strin
   }
 
   return {
+    ready,
     async admit(req) {
       const keys = [`addr:${req.socket.remoteAddress ?? 'unknown'}`];
       const authorization = req.headers.authorization;

@@ -130,13 +130,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginLandingPageDisabled(),
     ],
   });
-  await apollo.start();
+  await Promise.all([apollo.start(), rateLimiter.ready]);
   let loaded = true;
   const server = createServiceServer({
     apollo,
     metrics: options.metrics,
     logger: options.logger,
-    maxBodyBytes: limits.maxBodyBytes,
+    // Public reads are small; token holders may send large write batches (verified before any work).
+    maxBodyBytes: (req) => (req.headers.authorization ? limits.maxWriteBodyBytes : limits.maxBodyBytes),
     admit: (req) => rateLimiter.admit(req),
     context: async (req, requestId) => {
       const authorization = req.headers.authorization;

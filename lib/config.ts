@@ -39,6 +39,7 @@ const envSchema = z.object({
   MAX_TOKENS: positiveInt.default(3000),
   MAX_DIRECTIVES: positiveInt.default(20),
   MAX_BODY_BYTES: positiveInt.default(100_000),
+  MAX_WRITE_BODY_BYTES: positiveInt.default(4_000_000),
   INTROSPECTION: z.enum(['true', 'false']).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120_000),
   REDIS_URL: z
@@ -87,6 +88,8 @@ export interface GatewayLimits {
   maxTokens: number;
   maxDirectives: number;
   maxBodyBytes: number;
+  /** Body limit for requests that carry a token (writes such as a 10,000-event ingest batch). */
+  maxWriteBodyBytes: number;
   /** Requests per minute per client address and per token; 0 turns rate limiting off. */
   rateLimitPerMinute: number;
 }
@@ -171,6 +174,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         maxTokens: env.MAX_TOKENS,
         maxDirectives: env.MAX_DIRECTIVES,
         maxBodyBytes: env.MAX_BODY_BYTES,
+        maxWriteBodyBytes: env.MAX_WRITE_BODY_BYTES,
         rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       },
       introspection: env.INTROSPECTION ? env.INTROSPECTION === 'true' : env.NODE_ENV !== 'production',

@@ -77,22 +77,29 @@ export async function migrateToLatest(
 }
 
 /**
- * Inserts rows in chunks that stay under SQLite's limits (knex writes a multi-row insert
- * as a compound SELECT of at most 500 terms) and PostgreSQL's bound-parameter limit.
+ * Splits rows into chunks one multi-row insert may carry: SQLite writes it as a compound
+ * SELECT of at most 500 terms, and PostgreSQL binds at most ~32,000 parameters.
  */
+export function insertChunks<Row extends object>(rows: readonly Row[]): Row[][] {
+  if (rows.length === 0) return [];
+  const chunkSize = Math.max(1, Math.min(500, Math.floor(30000 / Object.keys(rows[0]!).length)));
+  const chunks: Row[][] = [];
+  for (let start = 0; start < rows.length; start += chunkSize) chunks.push(rows.slice(start, start + chunkSize));
+  return chunks;
+}
+
+/** Inserts rows chunk by chunk (see insertChunks), reporting progress after each. */
 export async function insertInChunks<Row extends object>(
   knex: Knex | Knex.Transaction,
   table: string,
   rows: readonly Row[],
   onProgress?: (inserted: number) => void,
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]!).length;
-  const chunkSize = Math.max(1, Math.min(500, Math.floor(30000 / columns)));
-  for (let start = 0; start < rows.length; start += chunkSize) {
-    const chunk = rows.slice(start, start + chunkSize);
+  let inserted = 0;
+  for (const chunk of insertChunks(rows)) {
     await knex(table).insert(chunk as never);
-    onProgress?.(start + chunk.length);
+    inserted += chunk.length;
+    onProgress?.(inserted);
   }
 }
 

@@ -24,7 +24,8 @@ export interface ServiceOptions<Context extends BaseContext> {
   metrics: Metrics;
   logger: Logger;
   routes?: Record<string, Route>;
-  maxBodyBytes?: number;
+  /** Largest accepted body; a function may allow more for some requests (e.g. token holders' writes). */
+  maxBodyBytes?: number | ((req: http.IncomingMessage) => number);
 }
 
 /** Keeps a caller's request id when it is a sane token, else makes one. */
@@ -108,7 +109,8 @@ function send(res: http.ServerResponse, status: number, body: string, contentTyp
  * /metrics, ...). Built here, started by the caller, so importing never opens a port.
  */
 export function createServiceServer<Context extends BaseContext>(options: ServiceOptions<Context>): http.Server {
-  const { apollo, metrics, logger, maxBodyBytes = 1_000_000 } = options;
+  const { apollo, metrics, logger, maxBodyBytes = 4_000_000 } = options;
+  const bodyLimit = typeof maxBodyBytes === 'number' ? () => maxBodyBytes : maxBodyBytes;
   const routes: Record<string, Route> = {
     '/metrics': async () => ({
       status: 200,
@@ -132,7 +134,7 @@ export function createServiceServer<Context extends BaseContext>(options: Servic
     }
     const refusal = await options.admit?.(req);
     if (refusal) throw new HttpError(refusal.status, refusal.message, refusal.reason, refusal.headers);
-    const httpGraphQLRequest = await toGraphQLRequest(req, url, maxBodyBytes);
+    const httpGraphQLRequest = await toGraphQLRequest(req, url, bodyLimit(req));
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: () => options.context(req, requestId),

@@ -25,7 +25,12 @@ import { prepareDatabase } from '../seeds/prepare.js';
 import { subgraphDefinitions } from '../subgraphs/index.js';
 
 export const TEST_SEED = 20170501;
-export const TEMPLATE_DIR = path.resolve(import.meta.dirname, '.tmp', `template-${TEST_SEED}`);
+/**
+ * Where the seeded template databases live. Each test run gets its own (the global setup
+ * names it in the environment before the workers start), so concurrent runs never collide.
+ */
+export const TEMPLATE_DIR =
+  process.env.COMMONS_TEST_TEMPLATE_DIR ?? path.resolve(import.meta.dirname, '.tmp', `template-${TEST_SEED}`);
 export const SETTINGS = { suppressionK: 5, maxPageSize: 100 };
 /** The secrets every test service shares (tokens for tests are signed with authSecret). */
 export const SECRETS = {

@@ -122,24 +122,45 @@ export async function annualBinTotals(db: Knex, coopIds: readonly string[], k: n
   return (rows as Record<string, unknown>[]).map(numeric) as unknown as AnnualBinRow[];
 }
 
+/** Most values one `whereIn` list binds, well under SQLite's and PostgreSQL's parameter limits. */
+export const MAX_IN_LIST = 500;
+
+/** Splits keys into lists of at most `MAX_IN_LIST`, for `whereIn` queries over large batches. */
+export function chunked<T>(keys: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < keys.length; start += MAX_IN_LIST) chunks.push(keys.slice(start, start + MAX_IN_LIST));
+  return chunks;
+}
+
 /**
- * Recomputes the daily bins of the given co-ops from their raw events: one statement to
- * clear, one to aggregate. Shared km count as passenger-km avoided from a private car.
+ * Recomputes daily bins from the raw events: all bins of the given co-ops, or, when `days`
+ * is given, only those days' bins of those co-ops (what an ingest touched; an empty list
+ * touches nothing). Two statements per list of up to 500 days: one to clear, one to
+ * aggregate. Shared km count as passenger-km avoided from a private car.
  */
-export async function rebuildBins(db: Knex | Knex.Transaction, coopIds: readonly string[]): Promise<void> {
-  await db('usage_bins').whereIn('platform_cooperative_id', coopIds).delete();
-  const placeholders = coopIds.map(() => '?').join(', ');
-  await db.raw(
-    `insert into usage_bins (platform_cooperative_id, day, uses, members, hours_in_use, km, nights, avoided_kg)
-     select e.platform_cooperative_id, e.day, count(*), count(distinct e.member_ref), sum(e.hours), sum(e.km),
-            sum(e.nights), sum(e.km * coalesce(m.private_kg_per_pkm - m.shared_kg_per_pkm, 0))
-     from usage_events e
-     join shared_assets a on a.id = e.asset_id
-     left join mode_factors m on m.asset_kind = a.kind
-     where e.platform_cooperative_id in (${placeholders})
-     group by e.platform_cooperative_id, e.day`,
-    [...coopIds],
-  );
+export async function rebuildBins(
+  db: Knex | Knex.Transaction,
+  coopIds: readonly string[],
+  days?: readonly string[],
+): Promise<void> {
+  if (coopIds.length === 0) return;
+  for (const dayList of days ? chunked(days) : [null]) {
+    const clear = db('usage_bins').whereIn('platform_cooperative_id', coopIds);
+    await (dayList ? clear.whereIn('day', dayList) : clear).delete();
+    const inList = (values: readonly string[]) => values.map(() => '?').join(', ');
+    const onDays = dayList ? `and e.day in (${inList(dayList)})` : '';
+    await db.raw(
+      `insert into usage_bins (platform_cooperative_id, day, uses, members, hours_in_use, km, nights, avoided_kg)
+       select e.platform_cooperative_id, e.day, count(*), count(distinct e.member_ref), sum(e.hours), sum(e.km),
+              sum(e.nights), sum(e.km * coalesce(m.private_kg_per_pkm - m.shared_kg_per_pkm, 0))
+       from usage_events e
+       join shared_assets a on a.id = e.asset_id
+       left join mode_factors m on m.asset_kind = a.kind
+       where e.platform_cooperative_id in (${inList(coopIds)}) ${onDays}
+       group by e.platform_cooperative_id, e.day`,
+      [...coopIds, ...(dayList ?? [])],
+    );
+  }
 }
 
 /** PostgreSQL returns sums and counts as strings; SQLite as numbers. */

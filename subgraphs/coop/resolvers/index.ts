@@ -1,12 +1,13 @@
 import { BadInputError } from '../../../lib/errors.js';
 import { paginateLoaded, parsePage, type PageArgs } from '../../../lib/pagination.js';
 import { asBoolean, reference } from '../../../lib/resolvers.js';
-import { DateScalar } from '../../../lib/scalars.js';
+import { DateScalar, DateTimeScalar } from '../../../lib/scalars.js';
 import type { Resolvers, SubgraphContext } from '../../../lib/subgraph.js';
 import * as q from '../db/queries.js';
 import type { PlatformCooperativeRow, SharedAssetRow } from '../db/tables.js';
 import { sharingKey, type CoopLoaders } from '../loaders.js';
 import { addParts, toStats, type Period, type SharingParts } from '../sharing.js';
+import { mutations } from './mutations.js';
 
 type IdArgs = { id: string };
 type Context = SubgraphContext<CoopLoaders>;
@@ -30,12 +31,14 @@ async function sharingOfCoops(coopIds: readonly string[], period: Period, { load
 
 export const resolvers: Resolvers<CoopLoaders> = {
   Date: DateScalar,
+  DateTime: DateTimeScalar,
   Query: {
     platformCooperative: (_: unknown, { id }: IdArgs, { loaders }) => loaders.platformCooperative.load(id),
     platformCooperatives: (_: unknown, args: PageArgs & q.PlatformCooperativeFilter, { db, settings }) =>
       q.listPlatformCooperatives(db, parsePage(args, settings.maxPageSize), args),
     sharedAsset: (_: unknown, { id }: IdArgs, { loaders }) => loaders.sharedAsset.load(id),
   },
+  Mutation: mutations,
   PlatformCooperative: {
     __resolveReference: (ref: IdArgs, { loaders }) => loaders.platformCooperative.load(ref.id),
     foundedYear: (coop: PlatformCooperativeRow) => coop.founded_year,

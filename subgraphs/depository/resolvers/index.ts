@@ -5,6 +5,7 @@ import type { Resolvers } from '../../../lib/subgraph.js';
 import * as q from '../db/queries.js';
 import type { AdaptationRow, ApplicationRow, ReleaseRow } from '../db/tables.js';
 import type { DepositoryLoaders } from '../loaders.js';
+import { Mutation } from './mutations.js';
 
 type IdArgs = { id: string };
 
@@ -16,6 +17,7 @@ export const resolvers: Resolvers<DepositoryLoaders> = {
       q.listApplications(db, parsePage(args, settings.maxPageSize), args.domain),
     adaptation: (_: unknown, { id }: IdArgs, { loaders }) => loaders.adaptation.load(id),
   },
+  Mutation,
   CommonsApplication: {
     __resolveReference: (ref: IdArgs, { loaders }) => loaders.application.load(ref.id),
     repositoryUrl: (app: ApplicationRow) => app.repository_url,

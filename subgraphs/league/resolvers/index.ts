@@ -4,6 +4,7 @@ import type { Resolvers } from '../../../lib/subgraph.js';
 import * as q from '../db/queries.js';
 import type { CityRow, LeagueRow, PledgeRow, ProtocolCooperativeRow } from '../db/tables.js';
 import type { LeagueLoaders } from '../loaders.js';
+import { Mutation } from './mutations.js';
 
 type IdArgs = { id: string };
 
@@ -18,6 +19,7 @@ export const resolvers: Resolvers<LeagueLoaders> = {
     protocolCooperatives: (_: unknown, args: PageArgs, { db, settings }) =>
       q.listProtocolCooperatives(db, parsePage(args, settings.maxPageSize)),
   },
+  Mutation,
   City: {
     __resolveReference: (ref: IdArgs, { loaders }) => loaders.city.load(ref.id),
     countryCode: (city: CityRow) => city.country_code,

@@ -1,9 +1,11 @@
 import type { Knex } from 'knex';
 import type { Connection, Page } from '../../../lib/pagination.js';
+import { insertInChunks } from '../../../lib/db.js';
 import { paginate } from '../../../lib/pagination.js';
 import type { AssetKind, EmissionFactorCategory } from '../../../seeds/data/types.js';
 import type {
   BillOfMaterialsLineRow,
+  DesignBuilderRow,
   EmissionFactorRow,
   OpenCooperativeRow,
   OpenDesignRow,
@@ -134,4 +136,28 @@ export function runsOfAssets(
     .join('run_assets', 'run_assets.run_id', 'production_runs.id')
     .whereIn('run_assets.asset_id', assetIds)
     .select('production_runs.*', 'run_assets.asset_id');
+}
+
+/** True when the co-op is one of the design's builders. */
+export async function buildsDesign(db: Knex, cooperativeId: string, designId: string): Promise<boolean> {
+  const row = await db<DesignBuilderRow>('design_builders')
+    .where({ cooperative_id: cooperativeId, design_id: designId })
+    .first();
+  return row !== undefined;
+}
+
+/** The delivery rows of those of the given assets some run already delivered, in asset id order. */
+export function deliveredAssets(db: Knex, assetIds: readonly string[]): Promise<RunAssetRow[]> {
+  if (assetIds.length === 0) return Promise.resolve([]);
+  return db<RunAssetRow>('run_assets').whereIn('asset_id', assetIds).orderBy('asset_id');
+}
+
+/** Writes one run and the assets it delivered; pass a transaction so both land or neither does. */
+export async function insertProductionRun(db: Knex, run: ProductionRunRow, assetIds: readonly string[]): Promise<void> {
+  await db<ProductionRunRow>('production_runs').insert(run);
+  await insertInChunks<RunAssetRow>(
+    db,
+    'run_assets',
+    assetIds.map((assetId) => ({ run_id: run.id, asset_id: assetId })),
+  );
 }

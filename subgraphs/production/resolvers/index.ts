@@ -1,3 +1,4 @@
+import { requireScope } from '../../../lib/auth.js';
 import { BadInputError } from '../../../lib/errors.js';
 import { parsePage, type PageArgs } from '../../../lib/pagination.js';
 import { asBoolean, present, reference } from '../../../lib/resolvers.js';
@@ -25,6 +26,7 @@ import {
   type AnnualSharingFigure,
 } from '../footprint.js';
 import { cityYearKey, runUnitKey, unitEmbodiedKey, type ProductionLoaders } from '../loaders.js';
+import { recordProductionRun, type RecordProductionRunInput } from '../record-run.js';
 
 type IdArgs = { id: string };
 
@@ -53,6 +55,23 @@ export const resolvers: Resolvers<ProductionLoaders> = {
     productionRun: (_: unknown, { id }: IdArgs, { loaders }) => loaders.productionRun.load(id),
     emissionFactors: (_: unknown, args: PageArgs & { category?: EmissionFactorCategory | null }, { db, settings }) =>
       q.listEmissionFactors(db, parsePage(args, settings.maxPageSize), args.category),
+  },
+  Mutation: {
+    recordProductionRun: async (
+      _: unknown,
+      { input }: { input: RecordProductionRunInput },
+      { db, loaders, viewer, logger },
+    ) => {
+      // Authorize before any check or read, so a caller outside the co-op learns nothing.
+      const writer = requireScope(viewer, 'production-operator', input.cooperativeId);
+      const id = await recordProductionRun(db, input);
+      logger.info(
+        { runId: id, cooperativeId: input.cooperativeId, subject: writer.subject },
+        'production run recorded',
+      );
+      // Read back through the loaders, so the payload is the stored row with the usual resolvers.
+      return { run: await loaders.productionRun.load(id) };
+    },
   },
   OpenCooperative: {
     __resolveReference: (ref: IdArgs, { loaders }) => loaders.openCooperative.load(ref.id),

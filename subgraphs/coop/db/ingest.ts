@@ -1,0 +1,93 @@
+import type { Knex } from 'knex';
+import { NotFoundError } from '../../../lib/errors.js';
+import { insertChunks } from '../../../lib/db.js';
+import {
+  DUPLICATE_STORED,
+  checkBatchSize,
+  lookupKeys,
+  summarize,
+  validateEvents,
+  type IngestOutcome,
+  type UsageEventInput,
+} from '../ingest.js';
+import { chunked, rebuildBins } from './queries.js';
+import type { PlatformCooperativeRow, SharedAssetRow, UsageEventRow } from './tables.js';
+
+/** Runs one `whereIn` query per list of at most 500 keys and concatenates the rows. */
+async function whereInChunks<Row>(keys: readonly string[], query: (chunk: string[]) => Promise<Row[]>) {
+  const rows: Row[] = [];
+  for (const chunk of chunked(keys)) rows.push(...(await query(chunk)));
+  return rows;
+}
+
+/**
+ * Inserts events in chunks, skipping any whose (co-op, client id) is already stored, and
+ * returns the client ids actually inserted. The conflict clause keeps a concurrent retry of
+ * the same batch from failing or counting twice.
+ */
+async function insertNewEvents(trx: Knex.Transaction, rows: readonly UsageEventRow[]): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  if (rows.length === 0) return inserted;
+  for (const chunk of insertChunks(rows)) {
+    const returned: Pick<UsageEventRow, 'client_event_id'>[] = await trx<UsageEventRow>('usage_events')
+      .insert(chunk)
+      .onConflict(['platform_cooperative_id', 'client_event_id'])
+      .ignore()
+      .returning('client_event_id');
+    for (const row of returned) inserted.add(row.client_event_id);
+  }
+  return inserted;
+}
+
+/**
+ * Ingests one batch of a co-op's usage events: validates each event against the batch's
+ * assets and the co-op's stored client ids, inserts the accepted ones and rebuilds the bins
+ * of the days they fall on, all in one transaction (nested as a savepoint when `db` is
+ * already one). Locking the co-op's row first makes concurrent batches of one co-op take
+ * turns on PostgreSQL, so each sees the other's events and its bins stay exact; SQLite
+ * serialises writes anyway. A constant number of statements per batch: one lookup of the
+ * co-op, and per 500 keys one of assets, one of client ids, one insert and two for the bins.
+ */
+export async function ingestUsage(
+  db: Knex,
+  platformCooperativeId: string,
+  events: readonly UsageEventInput[],
+  now: Date = new Date(),
+): Promise<IngestOutcome> {
+  checkBatchSize(events);
+  const keys = lookupKeys(events);
+  return db.transaction(async (trx) => {
+    const coop = await trx<PlatformCooperativeRow>('platform_cooperatives')
+      .where('id', platformCooperativeId)
+      .forUpdate()
+      .first('id');
+    if (!coop) {
+      throw new NotFoundError('input.platformCooperativeId', `no platform co-op has id "${platformCooperativeId}".`);
+    }
+    const assets = await whereInChunks(keys.assetIds, (chunk) =>
+      trx<SharedAssetRow>('shared_assets').whereIn('id', chunk),
+    );
+    const stored = await whereInChunks(keys.clientEventIds, (chunk) =>
+      trx<UsageEventRow>('usage_events')
+        .where('platform_cooperative_id', platformCooperativeId)
+        .whereIn('client_event_id', chunk)
+        .select('client_event_id'),
+    );
+    const { rows, results } = validateEvents(events, {
+      platformCooperativeId,
+      assets: new Map(assets.map((asset) => [asset.id, asset])),
+      storedClientEventIds: new Set(stored.map((row) => row.client_event_id)),
+      now,
+    });
+    const inserted = await insertNewEvents(trx, rows);
+    // Only possible when another request stored the same id after our check: still a duplicate.
+    for (const result of results) {
+      if (result.status === 'ACCEPTED' && !inserted.has(result.clientEventId)) {
+        Object.assign(result, { status: 'DUPLICATE', reason: DUPLICATE_STORED });
+      }
+    }
+    const days = new Set(rows.filter((row) => inserted.has(row.client_event_id)).map((row) => row.day));
+    await rebuildBins(trx, [platformCooperativeId], [...days]);
+    return summarize(results);
+  });
+}

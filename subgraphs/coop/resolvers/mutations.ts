@@ -1,0 +1,29 @@
+import { requireScope } from '../../../lib/auth.js';
+import type { Resolvers } from '../../../lib/subgraph.js';
+import { ingestUsage } from '../db/ingest.js';
+import type { UsageEventInput } from '../ingest.js';
+import type { CoopLoaders } from '../loaders.js';
+
+/** The arguments of `Mutation.ingestUsage`. */
+interface IngestUsageArgs {
+  input: { platformCooperativeId: string; events: UsageEventInput[] };
+}
+
+/** The coop subgraph's writes: each checks the caller's token before anything is read or written. */
+export const mutations: Resolvers<CoopLoaders>['Mutation'] = {
+  ingestUsage: async (_: unknown, { input }: IngestUsageArgs, { viewer, db, logger }) => {
+    requireScope(viewer, 'coop-operator', input.platformCooperativeId);
+    const outcome = await ingestUsage(db, input.platformCooperativeId, input.events);
+    // Counts only: the events themselves are personal data and stay out of the logs.
+    logger.info(
+      {
+        platformCooperativeId: input.platformCooperativeId,
+        accepted: outcome.accepted,
+        duplicates: outcome.duplicates,
+        rejected: outcome.rejected,
+      },
+      'usage ingested',
+    );
+    return outcome;
+  },
+};

@@ -1,0 +1,505 @@
+/**
+ * The production subgraph's write, `recordProductionRun`, over HTTP on a fresh seeded SQLite
+ * copy (and on PostgreSQL too when TEST_DATABASE_URL answers, since the write must be portable
+ * knex): the one caller allowed (a production operator of the run's co-op) records a run that
+ * every read then reflects; every other caller and every invalid input is refused with a
+ * stable code naming the cause, and changes nothing. Expected figures are recomputed from the
+ * raw rows, read with knex, never written out by hand.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueToken, ROLES } from '../../lib/auth.js';
+import type { DatabaseConfig } from '../../lib/config.js';
+import { addDays, toDay } from '../../lib/dates.js';
+import { prepareDatabase } from '../../seeds/prepare.js';
+import { dropSchema, postgresDatabase, postgresUnavailable } from '../engines.js';
+import {
+  bearer,
+  copyTemplate,
+  dataOf,
+  startTestSubgraph,
+  TEST_SEED,
+  type GraphQLResponse,
+  type TestSubgraph,
+} from '../harness.js';
+
+const RECORD = `mutation($input: RecordProductionRunInput!) {
+  recordProductionRun(input: $input) {
+    run {
+      id units completedOn cooperative { id } design { id } city { id } platformCooperative { id }
+      electricityFactor { id } freightFactor { id } embodiedKgCO2e assets { id }
+    }
+  }
+}`;
+
+const RUN = `query($id: ID!) {
+  productionRun(id: $id) {
+    id units completedOn cooperative { id productionRuns { id } } design { id } city { id }
+    platformCooperative { id } electricityFactor { id } freightFactor { id } embodiedKgCO2e assets { id }
+  }
+}`;
+
+const ASSETS = `query($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on SharedAsset { id embodiedKgCO2e origin { id } } }
+}`;
+
+const FOOTPRINT = `query($representations: [_Any!]!, $year: Int!) {
+  _entities(representations: $representations) { ... on City { id footprint(year: $year) { embodiedKgCO2e } } }
+}`;
+
+/** Where the subgraph under test keeps its data: a database to start it on, and how to clean up. */
+interface Engine {
+  name: string;
+  /** The database to start on; undefined means the harness's fresh SQLite copy. */
+  prepare(): Promise<DatabaseConfig | undefined>;
+  cleanUp(): Promise<void>;
+}
+
+const unavailable = await postgresUnavailable();
+if (unavailable) console.warn(`PostgreSQL leg of the production writes skipped: ${unavailable}`);
+const postgres = postgresDatabase('production', 'writes');
+
+const ENGINES: Engine[] = [
+  { name: 'SQLite', prepare: async () => undefined, cleanUp: async () => {} },
+  ...(unavailable
+    ? []
+    : [
+        {
+          name: 'PostgreSQL',
+          async prepare() {
+            await dropSchema(postgres);
+            await prepareDatabase('production', postgres, { seed: TEST_SEED });
+            return postgres;
+          },
+          cleanUp: () => dropSchema(postgres),
+        },
+      ]),
+];
+
+interface RunInput {
+  cooperativeId: string;
+  designId: string;
+  units: number;
+  completedOn: string;
+  cityId: string;
+  platformCooperativeId: string;
+  electricityFactorId: string;
+  freightFactorId: string;
+  assetIds: string[];
+}
+
+let sg: TestSubgraph;
+let coopDb: Knex;
+let coopFile: string;
+
+/** The production rows the expectations are computed from, as the seed wrote them. */
+let factors: Map<string, any>;
+let designs: Map<string, any>;
+let bom: any[];
+let builders: any[];
+let runs: any[];
+let runAssets: any[];
+
+/** A valid run read off the seeded data, and assets of the right kind no run has delivered yet. */
+let valid: RunInput;
+let spareAssetIds: string[];
+let raceAssetIds: string[];
+
+/** The row counts a refused write must leave as they were. */
+async function counts(): Promise<{ runs: number; runAssets: number }> {
+  const count = async (table: string) => Number((await sg.db(table).count({ n: '*' }).first())!.n);
+  return { runs: await count('production_runs'), runAssets: await count('run_assets') };
+}
+
+const factorValue = (id: string): number => factors.get(id).kg_co2e_per_unit;
+
+/** Per-unit embodied kg CO2e, recomputed: materials + manufacturing energy + transport in tonne-km. */
+function perUnit(designId: string, electricityFactorId: string, freightFactorId: string): number {
+  const design = designs.get(designId);
+  const lines = bom.filter((line) => line.design_id === designId);
+  const materials = lines.reduce((sum, line) => sum + line.mass_kg * factorValue(line.emission_factor_id), 0);
+  const massKg = lines.reduce((sum, line) => sum + line.mass_kg, 0);
+  return (
+    materials +
+    design.manufacturing_energy_kwh * factorValue(electricityFactorId) +
+    (massKg / 1000) * design.transport_km * factorValue(freightFactorId)
+  );
+}
+
+const factorOf = (category: string): string => [...factors.values()].find((f) => f.category === category)!.id;
+
+/** The city's embodied footprint for a year, through `_entities` as the gateway would ask for it. */
+async function embodiedOf(cityId: string, year: number): Promise<number> {
+  const representation = { __typename: 'City', id: cityId, population: 100_000, annualSharing: [] };
+  const { _entities } = dataOf(await sg.query(FOOTPRINT, { representations: [representation], year }));
+  return _entities[0].footprint.embodiedKgCO2e;
+}
+
+/** The valid run with some fields changed. */
+const withInput = (changes: Partial<RunInput>): RunInput => ({ ...valid, ...changes });
+
+/** An Authorization header of the one caller allowed to record `input`. */
+const operatorOf = (input: RunInput) => bearer('production-operator', input.cooperativeId);
+
+interface Refusal {
+  code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND';
+  /** The input field the error must name, in its message and in `extensions.argumentName`. */
+  argumentName?: string;
+  /** Text the message must contain when no argumentName is set (e.g. a variable coercion error). */
+  mentions?: string;
+}
+
+/**
+ * Sends a write that must be refused: checks the code and the field named, and that the
+ * number of runs and delivered assets is the same before and after.
+ */
+async function expectRefused(
+  input: unknown,
+  headers: Record<string, string>,
+  { code, argumentName, mentions }: Refusal,
+): Promise<GraphQLResponse> {
+  const before = await counts();
+  const response = await sg.query(RECORD, { input }, headers);
+  expect(response.data?.recordProductionRun ?? null).toBeNull();
+  expect(response.errors, JSON.stringify(response)).toHaveLength(1);
+  const [error] = response.errors!;
+  expect(error!.extensions?.code, error!.message).toBe(code);
+  if (argumentName) {
+    expect(error!.extensions?.argumentName).toBe(argumentName);
+    expect(error!.message).toContain(argumentName);
+  }
+  if (mentions) expect(error!.message).toContain(mentions);
+  expect(await counts()).toEqual(before);
+  return response;
+}
+
+describe.each(ENGINES)('on $name', (engine) => {
+  beforeAll(async () => {
+    sg = await startTestSubgraph('production', { database: await engine.prepare() });
+    let factorRows: any[];
+    let designRows: any[];
+    [factorRows, designRows, bom, builders, runs, runAssets] = await Promise.all([
+      sg.db('emission_factors').orderBy('id'),
+      sg.db('open_designs').orderBy('id'),
+      sg.db('bill_of_materials_lines').orderBy(['design_id', 'position']),
+      sg.db('design_builders').orderBy(['cooperative_id', 'design_id']),
+      sg.db('production_runs').orderBy('id'),
+      sg.db('run_assets').orderBy('asset_id'),
+    ]);
+    factors = new Map(factorRows.map((f) => [f.id, f]));
+    designs = new Map(designRows.map((d) => [d.id, d]));
+
+    // Platform co-ops and their assets live in the coop subgraph: read a copy of its seeded
+    // database to deliver assets that exist there and have no origin yet.
+    coopFile = copyTemplate('coop');
+    coopDb = knexFactory({ client: 'better-sqlite3', connection: { filename: coopFile }, useNullAsDefault: true });
+    const [platformCoops, assets] = await Promise.all([
+      coopDb('platform_cooperatives').orderBy('id'),
+      coopDb('shared_assets').orderBy('id'),
+    ]);
+    const delivered = new Set(runAssets.map((row) => row.asset_id));
+    const candidates = platformCoops.flatMap((platform) =>
+      builders.map((builder) => ({
+        platform,
+        builder,
+        free: assets
+          .filter((a) => a.platform_cooperative_id === platform.id && !delivered.has(a.id))
+          .filter((a) => a.kind === designs.get(builder.design_id).asset_kind)
+          .map((a) => a.id),
+        lastRun: runs
+          .filter((run) => run.city_id === platform.city_id)
+          .map((run) => run.completed_on)
+          .sort()
+          .at(-1),
+      })),
+    );
+    // Prefer a city that already has runs, so its footprint grows from a figure that is not 0.
+    const chosen =
+      candidates.find((c) => c.free.length >= 8 && c.lastRun) ?? candidates.find((c) => c.free.length >= 8)!;
+    valid = {
+      cooperativeId: chosen.builder.cooperative_id,
+      designId: chosen.builder.design_id,
+      units: 3,
+      completedOn: chosen.lastRun ?? '2024-06-15',
+      cityId: chosen.platform.city_id,
+      platformCooperativeId: chosen.platform.id,
+      electricityFactorId: factorOf('ELECTRICITY'),
+      freightFactorId: factorOf('FREIGHT'),
+      assetIds: chosen.free.slice(0, 3),
+    };
+    spareAssetIds = chosen.free.slice(3, 6);
+    raceAssetIds = chosen.free.slice(6, 8);
+  });
+
+  afterAll(async () => {
+    await coopDb?.destroy();
+    if (coopFile) fs.rmSync(path.dirname(coopFile), { recursive: true, force: true });
+    await sg?.stop();
+    await engine.cleanUp();
+  });
+
+  describe('recordProductionRun: a production operator of the co-op', () => {
+    it('records the run with its assets, visible to every read', async () => {
+      const year = Number(valid.completedOn.slice(0, 4));
+      const [before, footprintBefore] = await Promise.all([counts(), embodiedOf(valid.cityId, year)]);
+      const expectedEmbodied = valid.units * perUnit(valid.designId, valid.electricityFactorId, valid.freightFactorId);
+
+      const { recordProductionRun } = dataOf(await sg.query(RECORD, { input: valid }, await operatorOf(valid)));
+      const { run } = recordProductionRun;
+      expect(runs.map((r) => r.id)).not.toContain(run.id);
+      const expectedRun = {
+        id: run.id,
+        units: valid.units,
+        completedOn: valid.completedOn,
+        cooperative: { id: valid.cooperativeId },
+        design: { id: valid.designId },
+        city: { id: valid.cityId },
+        platformCooperative: { id: valid.platformCooperativeId },
+        electricityFactor: { id: valid.electricityFactorId },
+        freightFactor: { id: valid.freightFactorId },
+        assets: [...valid.assetIds].sort().map((id) => ({ id })),
+      };
+      expect(run).toMatchObject(expectedRun);
+      expect(run.embodiedKgCO2e).toBeCloseTo(expectedEmbodied, 6);
+
+      // Stored as given: one run row and one delivery row per asset.
+      expect(await counts()).toEqual({ runs: before.runs + 1, runAssets: before.runAssets + valid.units });
+      expect(await sg.db('production_runs').where({ id: run.id }).first()).toEqual({
+        id: run.id,
+        cooperative_id: valid.cooperativeId,
+        design_id: valid.designId,
+        units: valid.units,
+        completed_on: valid.completedOn,
+        city_id: valid.cityId,
+        platform_cooperative_id: valid.platformCooperativeId,
+        electricity_factor_id: valid.electricityFactorId,
+        freight_factor_id: valid.freightFactorId,
+      });
+      expect(await sg.db('run_assets').where({ run_id: run.id }).orderBy('asset_id').pluck('asset_id')).toEqual(
+        [...valid.assetIds].sort(),
+      );
+
+      // productionRun(id), and the co-op's own list of runs.
+      const { productionRun } = dataOf(await sg.query(RUN, { id: run.id }));
+      expect(productionRun).toMatchObject({ ...expectedRun, cooperative: { id: valid.cooperativeId } });
+      expect(productionRun.embodiedKgCO2e).toBeCloseTo(expectedEmbodied, 6);
+      expect(productionRun.cooperative.productionRuns.map((r: any) => r.id)).toContain(run.id);
+
+      // SharedAsset.origin: each delivered asset now comes from this run.
+      const { _entities } = dataOf(
+        await sg.query(ASSETS, { representations: valid.assetIds.map((id) => ({ __typename: 'SharedAsset', id })) }),
+      );
+      for (const [i, entity] of _entities.entries()) {
+        expect(entity).toMatchObject({ id: valid.assetIds[i], origin: { id: run.id } });
+        expect(entity.embodiedKgCO2e).toBeCloseTo(expectedEmbodied / valid.units, 6);
+      }
+
+      // City.footprint of the run's city and year grows by exactly the run's embodied emissions.
+      expect((await embodiedOf(valid.cityId, year)) - footprintBefore).toBeCloseTo(expectedEmbodied, 6);
+
+      // The same assets again: each has its one origin already, so the retry is refused.
+      await expectRefused(valid, await operatorOf(valid), { code: 'BAD_USER_INPUT', argumentName: 'input.assetIds' });
+    });
+
+    it('lets only one of two concurrent runs deliver the same assets', async () => {
+      const input = withInput({ units: raceAssetIds.length, assetIds: raceAssetIds });
+      const headers = await operatorOf(input);
+      const before = await counts();
+      const responses = await Promise.all([sg.query(RECORD, { input }, headers), sg.query(RECORD, { input }, headers)]);
+      expect(responses.filter((response) => response.data?.recordProductionRun)).toHaveLength(1);
+      expect(responses.flatMap((response) => response.errors ?? []).map((error) => error.extensions)).toEqual([
+        expect.objectContaining({ code: 'BAD_USER_INPUT', argumentName: 'input.assetIds' }),
+      ]);
+      expect(await counts()).toEqual({ runs: before.runs + 1, runAssets: before.runAssets + raceAssetIds.length });
+    });
+
+    it('records a run completed today whose assets are not registered yet', async () => {
+      const input = withInput({ completedOn: toDay(new Date()), units: 2, assetIds: [] });
+      const before = await counts();
+      const { recordProductionRun } = dataOf(await sg.query(RECORD, { input }, await operatorOf(input)));
+      expect(recordProductionRun.run).toMatchObject({ units: 2, completedOn: input.completedOn, assets: [] });
+      expect(recordProductionRun.run.embodiedKgCO2e).toBeCloseTo(
+        2 * perUnit(input.designId, input.electricityFactorId, input.freightFactorId),
+        6,
+      );
+      expect(await counts()).toEqual({ runs: before.runs + 1, runAssets: before.runAssets });
+    });
+  });
+
+  describe('recordProductionRun: every other caller is refused and nothing changes', () => {
+    const otherRoles = ROLES.filter((role) => role !== 'production-operator');
+    const cases: [string, () => Promise<Record<string, string>>, Refusal['code']][] = [
+      ['no token', async () => ({}), 'UNAUTHENTICATED'],
+      [
+        'an expired token of the right operator',
+        () => bearer('production-operator', valid.cooperativeId, '1 hour ago'),
+        'UNAUTHENTICATED',
+      ],
+      [
+        'a token of the right operator signed with another secret',
+        async () => {
+          const token = await issueToken('forged-secret-not-the-test-one-0123456789', {
+            subject: 'forger',
+            role: 'production-operator',
+            scope: valid.cooperativeId,
+          });
+          return { authorization: `Bearer ${token}` };
+        },
+        'UNAUTHENTICATED',
+      ],
+      ['a header that is not a bearer token', async () => ({ authorization: 'Basic dXNlcjpwYXNz' }), 'UNAUTHENTICATED'],
+      [
+        'a production operator of another co-op',
+        () =>
+          bearer('production-operator', builders.find((b) => b.cooperative_id !== valid.cooperativeId)!.cooperative_id),
+        'FORBIDDEN',
+      ],
+      // Every other role, even scoped to the very co-op id: the scope alone grants nothing.
+      ...otherRoles.map((role): [string, () => Promise<Record<string, string>>, Refusal['code']] => [
+        `a ${role} token scoped to the co-op id`,
+        () => bearer(role, valid.cooperativeId),
+        'FORBIDDEN',
+      ]),
+      ['a city-admin of the run’s city', () => bearer('city-admin', valid.cityId), 'FORBIDDEN'],
+      [
+        'a coop-operator of the receiving platform co-op',
+        () => bearer('coop-operator', valid.platformCooperativeId),
+        'FORBIDDEN',
+      ],
+      ['a depository-maintainer of an application', () => bearer('depository-maintainer', 'muniride'), 'FORBIDDEN'],
+    ];
+
+    it.each(cases)('refuses %s', async (_, headers, code) => {
+      await expectRefused(withInput({ assetIds: spareAssetIds }), await headers(), { code });
+    });
+  });
+
+  describe('recordProductionRun: invalid input is refused naming the field, and nothing changes', () => {
+    const cases: [string, () => Partial<RunInput>, Refusal][] = [
+      ['units 0', () => ({ units: 0, assetIds: [] }), { code: 'BAD_USER_INPUT', argumentName: 'input.units' }],
+      ['negative units', () => ({ units: -4, assetIds: [] }), { code: 'BAD_USER_INPUT', argumentName: 'input.units' }],
+      [
+        'units over 10,000',
+        () => ({ units: 10_001, assetIds: [] }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.units' },
+      ],
+      [
+        'units unlike the number of assets',
+        () => ({ units: 3, assetIds: spareAssetIds.slice(0, 2) }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.units' },
+      ],
+      [
+        'a completion day in the future',
+        () => ({ completedOn: addDays(toDay(new Date()), 2) }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.completedOn' },
+      ],
+      [
+        'a completion day before 2000',
+        () => ({ completedOn: '1999-12-31' }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.completedOn' },
+      ],
+      [
+        'a completion day that is no calendar day',
+        () => ({ completedOn: '2024-02-30' }),
+        { code: 'BAD_USER_INPUT', mentions: 'input.completedOn' },
+      ],
+      [
+        'an unknown co-op',
+        () => ({ cooperativeId: 'no-such-coop' }),
+        { code: 'NOT_FOUND', argumentName: 'input.cooperativeId' },
+      ],
+      [
+        'an unknown design',
+        () => ({ designId: 'no-such-design' }),
+        { code: 'NOT_FOUND', argumentName: 'input.designId' },
+      ],
+      [
+        'a design the co-op does not build',
+        () => ({
+          designId: [...designs.keys()].find(
+            (id) => !builders.some((b) => b.cooperative_id === valid.cooperativeId && b.design_id === id),
+          )!,
+        }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.designId' },
+      ],
+      [
+        'an unknown electricity factor',
+        () => ({ electricityFactorId: 'no-such-factor' }),
+        { code: 'NOT_FOUND', argumentName: 'input.electricityFactorId' },
+      ],
+      [
+        'a freight factor as the electricity factor',
+        () => ({ electricityFactorId: factorOf('FREIGHT') }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.electricityFactorId' },
+      ],
+      [
+        'an unknown freight factor',
+        () => ({ freightFactorId: 'no-such-factor' }),
+        { code: 'NOT_FOUND', argumentName: 'input.freightFactorId' },
+      ],
+      [
+        'an electricity factor as the freight factor',
+        () => ({ freightFactorId: factorOf('ELECTRICITY') }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.freightFactorId' },
+      ],
+      [
+        'a material factor as the freight factor',
+        () => ({ freightFactorId: factorOf('MATERIAL') }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.freightFactorId' },
+      ],
+      [
+        'a city id that is no slug',
+        () => ({ cityId: 'Gent City' }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.cityId' },
+      ],
+      [
+        'an injection-looking city id',
+        () => ({ cityId: "gent'; DROP TABLE production_runs; --" }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.cityId' },
+      ],
+      [
+        'a platform co-op id that is no slug',
+        () => ({ platformCooperativeId: 'muniride--gent' }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.platformCooperativeId' },
+      ],
+      [
+        'an asset id that is no slug',
+        () => ({ assetIds: [spareAssetIds[0]!, spareAssetIds[1]!, 'Asset #3'] }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.assetIds' },
+      ],
+      [
+        'the same asset twice',
+        () => ({ assetIds: [spareAssetIds[0]!, spareAssetIds[1]!, spareAssetIds[0]!] }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.assetIds' },
+      ],
+      [
+        'an asset another run already delivered',
+        () => ({ assetIds: [spareAssetIds[0]!, spareAssetIds[1]!, runAssets[0].asset_id] }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.assetIds' },
+      ],
+      [
+        'more than 10,000 assets',
+        () => ({ units: 10_000, assetIds: Array.from({ length: 10_001 }, (_, i) => `asset-${i}`) }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.assetIds' },
+      ],
+    ];
+
+    it.each(cases)('refuses %s', async (_, changes, refusal) => {
+      const input = withInput({ assetIds: spareAssetIds, ...changes() });
+      await expectRefused(input, await operatorOf(input), refusal);
+    });
+
+    it('names the already delivered asset and the run that delivered it', async () => {
+      const taken = runAssets[0];
+      const input = withInput({ assetIds: [spareAssetIds[0]!, spareAssetIds[1]!, taken.asset_id] });
+      const response = await expectRefused(input, await operatorOf(input), {
+        code: 'BAD_USER_INPUT',
+        argumentName: 'input.assetIds',
+      });
+      expect(response.errors![0]!.message).toContain(taken.asset_id);
+      expect(response.errors![0]!.message).toContain(taken.run_id);
+    });
+  });
+});
