@@ -17,3 +17,9 @@ export function eachDay(from: string, to: string): string[] {
   for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
   return days;
 }
+
+/**
+ * The latest calendar day that is already "today" somewhere: UTC+14 is the earliest time
+ * zone, so a write dated today in any city is never taken for one in the future.
+ */
+export const latestToday = (now: Date = new Date()): string => toDay(new Date(now.getTime() + 14 * 3_600_000));

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { EmissionFactorCategory } from '../../seeds/data/types.js';
 import { BadInputError, NotFoundError } from '../../lib/errors.js';
-import { toDay } from '../../lib/dates.js';
+import { latestToday } from '../../lib/dates.js';
+import { slugId } from '../../lib/validate.js';
 import * as q from './db/queries.js';
 import type { ProductionRunRow } from './db/tables.js';
 
@@ -32,30 +33,13 @@ export const MAX_RUN_UNITS = 10_000;
 export const EARLIEST_RUN_DAY = '2000-01-01';
 
 /**
- * The shape of the slug ids other subgraphs give their entities (`gent`, `muniride-gent`,
- * `muniride-gent-bike-001`). Cities, platform co-ops and shared assets live in other
- * databases, so this is all that can be checked about them here.
+ * Cities, platform co-ops and shared assets live in other databases, so their slug shape is
+ * all that can be checked about them here; asset ids run longer than the default.
  */
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const MAX_SLUG_LENGTH = 100;
-
-/**
- * The latest calendar day that is already "today" somewhere: UTC+14 is the earliest time
- * zone, so a run completed today in any city is never taken for one in the future.
- */
-export const latestToday = (now: Date): string => toDay(new Date(now.getTime() + 14 * 3_600_000));
+const MAX_FOREIGN_ID_LENGTH = 100;
 
 /** The argument path errors name, e.g. `input.units`. */
 const path = (field: keyof RecordProductionRunInput): string => `input.${field}`;
-
-function checkSlug(field: keyof RecordProductionRunInput, value: string, what: string): void {
-  if (value.length > MAX_SLUG_LENGTH || !SLUG.test(value)) {
-    throw new BadInputError(
-      path(field),
-      `${JSON.stringify(value)} is not ${what} id: ids are slugs of lowercase letters and digits joined by single hyphens, at most ${MAX_SLUG_LENGTH} characters.`,
-    );
-  }
-}
 
 /**
  * The checks that need no database, in a fixed order; throws the first failure. `now` is a
@@ -72,15 +56,15 @@ export function checkRunInput(input: RecordProductionRunInput, now: Date): void 
       `must be a day from ${EARLIEST_RUN_DAY} to today (${today}), got ${input.completedOn}.`,
     );
   }
-  checkSlug('cityId', input.cityId, 'a City');
-  checkSlug('platformCooperativeId', input.platformCooperativeId, 'a PlatformCooperative');
+  slugId(path('cityId'), input.cityId, MAX_FOREIGN_ID_LENGTH);
+  slugId(path('platformCooperativeId'), input.platformCooperativeId, MAX_FOREIGN_ID_LENGTH);
   // Bounded before the per-id checks, so an oversized list costs nothing more.
   if (input.assetIds.length > MAX_RUN_UNITS) {
     throw new BadInputError(path('assetIds'), `lists at most ${MAX_RUN_UNITS} assets, got ${input.assetIds.length}.`);
   }
   const seen = new Set<string>();
   for (const [index, assetId] of input.assetIds.entries()) {
-    checkSlug('assetIds', assetId, `a SharedAsset (at index ${index})`);
+    slugId(path('assetIds'), assetId, MAX_FOREIGN_ID_LENGTH);
     if (seen.has(assetId)) {
       throw new BadInputError(path('assetIds'), `lists asset "${assetId}" more than once (again at index ${index}).`);
     }

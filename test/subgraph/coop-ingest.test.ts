@@ -25,15 +25,7 @@ import {
   type UsageEventInput,
 } from '../../subgraphs/coop/ingest.js';
 import { dropSchema, postgresDatabase, postgresUnavailable } from '../engines.js';
-import {
-  SETTINGS,
-  TEST_SEED,
-  bearer,
-  dataOf,
-  startTestSubgraph,
-  type GraphQLResponse,
-  type TestSubgraph,
-} from '../harness.js';
+import { SETTINGS, TEST_SEED, bearer, dataOf, startTestSubgraph, type TestSubgraph } from '../harness.js';
 import { close, loadRawData, recompute } from '../recompute.js';
 
 const INGEST = `mutation($input: IngestUsageInput!) {

@@ -7,7 +7,7 @@
  */
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken, ROLES, type Role } from '../../lib/auth.js';
+import type { Role } from '../../lib/auth.js';
 import { applications } from '../../seeds/data/applications.js';
 import { cities } from '../../seeds/data/cities.js';
 import { openCooperatives } from '../../seeds/data/open-cooperatives.js';
@@ -16,9 +16,8 @@ import { pledges, protocolCooperatives } from '../../seeds/data/protocol-coopera
 import { prepareDatabase } from '../../seeds/prepare.js';
 import type { PledgeRow } from '../../subgraphs/league/db/tables.js';
 import { dropSchema, postgresDatabase, postgresUnavailable } from '../engines.js';
-import { bearer, dataOf, ids, SECRETS, startTestSubgraph, TEST_SEED, type TestSubgraph } from '../harness.js';
-
-type Headers = Record<string, string>;
+import { refusalChecks, refusedCallers } from '../refusals.js';
+import { bearer, dataOf, ids, startTestSubgraph, TEST_SEED, type TestSubgraph } from '../harness.js';
 
 const RECORD_PLEDGE = `mutation($input: RecordPledgeInput!) { recordPledge(input: $input) { pledge {
   id amountEur year purpose city { id } protocolCooperative { id } application { id }
@@ -52,86 +51,7 @@ const TEMPTING_SCOPES: Record<Role, string> = {
   'depository-maintainer': app.id,
 };
 
-interface Refusal {
-  caller: string;
-  headers: Headers;
-  code: 'UNAUTHENTICATED' | 'FORBIDDEN';
-}
-
-const withToken = (token: string): Headers => ({ authorization: `Bearer ${token}` });
-const unauthenticated = (caller: string, headers: Headers): Refusal => ({ caller, headers, code: 'UNAUTHENTICATED' });
-const forbidden = async (role: Role, scope: string): Promise<Refusal> => ({
-  caller: `${role} of "${scope}"`,
-  headers: await bearer(role, scope),
-  code: 'FORBIDDEN',
-});
-
-/**
- * Every caller that must be refused a write needing `role` for `scope`: no or broken tokens
- * (UNAUTHENTICATED), and every role, the right one included, holding another, a look-alike or
- * (for the other roles) the very same scope (FORBIDDEN). `scopes` gives a real scope of each
- * role; the one of `role` must differ from `scope`.
- */
-async function refusedCallers(role: Role, scope: string, scopes: Record<Role, string>): Promise<Refusal[]> {
-  expect(scopes[role]).not.toBe(scope);
-  const forged = await issueToken('an-attacker-secret-0123456789abcdef', { subject: 'mallory', role, scope });
-  const unknownRole = await issueToken(SECRETS.authSecret, { subject: 'mallory', role: 'admin' as Role, scope });
-  const refusals = [
-    unauthenticated('no token', {}),
-    unauthenticated('an expired token', await bearer(role, scope, '-1h')),
-    unauthenticated('a token signed with another secret', withToken(forged)),
-    unauthenticated('a token of an unknown role', withToken(unknownRole)),
-    unauthenticated('a malformed token', withToken('not.a.token')),
-    unauthenticated('a non-bearer header', { authorization: `Basic ${btoa(`${role}:${scope}`)}` }),
-    await forbidden(role, scope.toUpperCase()),
-  ];
-  for (const other of ROLES) {
-    refusals.push(await forbidden(other, scopes[other]));
-    if (other !== role) refusals.push(await forbidden(other, scope));
-  }
-  return refusals;
-}
-
-/** Every row of the tables a write may touch, in a stable order. */
-async function snapshot(db: Knex): Promise<Record<string, unknown[]>> {
-  const entries = await Promise.all(
-    Object.entries(TABLES).map(async ([table, order]) => [table, await db(table).select().orderBy(order)] as const),
-  );
-  return Object.fromEntries(entries);
-}
-
-/** A write to send, who sends it, and what must come back. */
-interface Refused {
-  label: string;
-  query: string;
-  variables: Record<string, unknown>;
-  headers: Headers;
-  code: string;
-  /** The input path the error must name; omitted for refusals of the caller. */
-  field?: string;
-}
-
-/**
- * Sends a write that must fail with `code`: one error, no data, and every table exactly as
- * before. `field`, when given, must be named in the message and in `extensions.argumentName`
- * (errors of GraphQL's own input coercion carry only the message).
- */
-async function expectRefused(sg: TestSubgraph, refused: Refused): Promise<void> {
-  const before = await snapshot(sg.db);
-  const response = await sg.query(refused.query, refused.variables, refused.headers);
-  const context = `${refused.label}: ${JSON.stringify(response)}`;
-  expect(response.data ?? null, context).toBeNull();
-  expect(response.errors, context).toHaveLength(1);
-  const [error] = response.errors!;
-  expect(error!.extensions?.code, context).toBe(refused.code);
-  if (refused.field) {
-    expect(error!.message, context).toContain(refused.field);
-    if (error!.extensions?.argumentName !== undefined) {
-      expect(error!.extensions.argumentName, context).toBe(refused.field);
-    }
-  }
-  expect(await snapshot(sg.db), context).toEqual(before);
-}
+const { snapshot, expectRefused } = refusalChecks(TABLES);
 
 /** The stored pledges of one city, in the order `City.pledges` promises: newest year first, then id. */
 async function pledgeIdsOfCity(db: Knex, cityId: string): Promise<string[]> {

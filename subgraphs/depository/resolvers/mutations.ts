@@ -12,7 +12,8 @@ import type { SubgraphContext } from '../../../lib/subgraph.js';
 import type { AdaptationRow } from '../db/tables.js';
 import * as w from '../db/writes.js';
 import type { DepositoryLoaders } from '../loaders.js';
-import { pastDay, slugId, text, version } from './validate.js';
+import { slugId, text } from '../../../lib/validate.js';
+import { pastDay, version } from './validate.js';
 
 type Context = SubgraphContext<DepositoryLoaders>;
 type AdaptationStatus = 'LOCAL' | 'PROPOSED_UPSTREAM' | 'MERGED_UPSTREAM';

@@ -7,7 +7,8 @@ import { requireScope } from '../../../lib/auth.js';
 import type { SubgraphContext } from '../../../lib/subgraph.js';
 import * as w from '../db/writes.js';
 import type { LeagueLoaders } from '../loaders.js';
-import { amount, intInRange, slugId, text } from './validate.js';
+import { intInRange, slugId, text } from '../../../lib/validate.js';
+import { amount } from './validate.js';
 
 type Context = SubgraphContext<LeagueLoaders>;
 

@@ -1,7 +1,7 @@
 import { requireScope } from '../../../lib/auth.js';
 import { BadInputError } from '../../../lib/errors.js';
 import { parsePage, type PageArgs } from '../../../lib/pagination.js';
-import { asBoolean, present, reference } from '../../../lib/resolvers.js';
+import { asBoolean, reference } from '../../../lib/resolvers.js';
 import { DateScalar } from '../../../lib/scalars.js';
 import type { Resolvers } from '../../../lib/subgraph.js';
 import type { EmissionFactorCategory } from '../../../seeds/data/types.js';
