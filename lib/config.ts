@@ -26,6 +26,7 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   DATA_DIR: z.string().default('data'),
   DATABASE_URL: z.string().optional(),
+  DB_POOL_MAX: positiveInt.default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SUPPRESSION_K: positiveInt.default(5),
   SEED: z.coerce.number().int().default(20170501),
@@ -66,7 +67,7 @@ type Env = z.infer<typeof envSchema>;
 
 /** Where and how one subgraph keeps its data. */
 export type DatabaseConfig =
-  { client: 'sqlite'; filename: string } | { client: 'pg'; connectionString: string; schema: string };
+  { client: 'sqlite'; filename: string } | { client: 'pg'; connectionString: string; schema: string; poolMax?: number };
 
 export function isPostgres(db: DatabaseConfig): db is Extract<DatabaseConfig, { client: 'pg' }> {
   return db.client === 'pg';
@@ -128,7 +129,9 @@ function databaseFor(name: SubgraphName, env: Env, dataDir: string): DatabaseCon
   const variable = env[own] ? own : 'DATABASE_URL';
   const url = env[variable];
   if (!url) return { client: 'sqlite', filename: path.join(dataDir, `${name}.sqlite`) };
-  if (/^postgres(ql)?:\/\//.test(url)) return { client: 'pg', connectionString: url, schema: name };
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    return { client: 'pg', connectionString: url, schema: name, poolMax: env.DB_POOL_MAX };
+  }
   if (url.startsWith('sqlite:')) return { client: 'sqlite', filename: url.slice('sqlite:'.length) };
   throw new Error(`Invalid configuration:\n  ${variable}: must start with postgres:// or sqlite:, got "${url}"`);
 }

@@ -14,7 +14,6 @@ export interface Migration {
 export interface OpenDatabaseOptions {
   /** Called once per SQL statement sent; the subgraph counts them in its metrics. */
   onStatement?: () => void;
-  poolMax?: number;
 }
 
 /**
@@ -27,7 +26,8 @@ export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOption
         client: 'pg',
         connection: config.connectionString,
         searchPath: [config.schema],
-        pool: { min: 0, max: options.poolMax ?? 10 },
+        // Connections are checked out per query, so one that PostgreSQL dropped is replaced on the next.
+        pool: { min: 0, max: config.poolMax ?? 10 },
       })
     : openSqlite(config.filename);
   if (options.onStatement) knex.on('query', options.onStatement);

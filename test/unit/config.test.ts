@@ -73,7 +73,7 @@ describe('environment overrides', () => {
     for (const name of SUBGRAPH_NAMES) {
       const database = config.subgraphs[name].database;
       expect(isPostgres(database)).toBe(true);
-      expect(database).toEqual({ client: 'pg', connectionString: PG_URL, schema: name });
+      expect(database).toEqual({ client: 'pg', connectionString: PG_URL, schema: name, poolMax: 10 });
     }
     const schemas = SUBGRAPH_NAMES.map((name) => config.subgraphs[name].database).map((db) =>
       isPostgres(db) ? db.schema : null,
@@ -92,15 +92,15 @@ describe('environment overrides', () => {
   it('COOP_DATABASE_URL overrides the database of the coop subgraph only', () => {
     const coopUrl = 'postgres://coop:secret@coop-db.example:5432/coop';
     const config = loadConfig({ DATABASE_URL: PG_URL, COOP_DATABASE_URL: coopUrl });
-    expect(config.subgraphs.coop.database).toEqual({ client: 'pg', connectionString: coopUrl, schema: 'coop' });
+    expect(config.subgraphs.coop.database).toEqual({ client: 'pg', connectionString: coopUrl, schema: 'coop', poolMax: 10 });
     for (const name of SUBGRAPH_NAMES.filter((n) => n !== 'coop')) {
-      expect(config.subgraphs[name].database).toEqual({ client: 'pg', connectionString: PG_URL, schema: name });
+      expect(config.subgraphs[name].database).toEqual({ client: 'pg', connectionString: PG_URL, schema: name, poolMax: 10 });
     }
   });
 
   it('COOP_DATABASE_URL alone moves only coop to PostgreSQL; the others stay on SQLite', () => {
     const config = loadConfig({ COOP_DATABASE_URL: PG_URL });
-    expect(config.subgraphs.coop.database).toEqual({ client: 'pg', connectionString: PG_URL, schema: 'coop' });
+    expect(config.subgraphs.coop.database).toEqual({ client: 'pg', connectionString: PG_URL, schema: 'coop', poolMax: 10 });
     for (const name of SUBGRAPH_NAMES.filter((n) => n !== 'coop')) {
       expect(config.subgraphs[name].database.client).toBe('sqlite');
     }
@@ -164,5 +164,12 @@ describe('blank settings', () => {
     const message = configError({ DATABASE_URL: 'mysql://x' });
     expect(message).toMatch(/Invalid configuration/);
     expect(message).not.toMatch(/_DATABASE_URL/);
+  });
+});
+
+describe('connection pools', () => {
+  it('sizes every PostgreSQL pool from DB_POOL_MAX', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@h/db', DB_POOL_MAX: '25' });
+    for (const name of SUBGRAPH_NAMES) expect(config.subgraphs[name].database).toMatchObject({ poolMax: 25 });
   });
 });
