@@ -12,6 +12,8 @@ import { verifyAuthorization } from '../lib/auth.js';
 import type { Secrets } from '../lib/secrets.js';
 import { SubgraphDataSource, type GatewayContext } from './datasource.js';
 import { createRateLimiter } from './rate-limit.js';
+import { connectRedis } from './redis.js';
+import { responseCache } from './response-cache.js';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -21,6 +23,7 @@ export interface GatewayOptions {
   subgraphTimeoutMs: number;
   limits: GatewayLimits;
   introspection: boolean;
+  /** Shared rate-limit counters and the shared response cache; both off without it. */
   redisUrl?: string;
   /** Production masks internal errors. */
   production: boolean;
@@ -108,11 +111,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     maxDirectives: { n: limits.maxDirectives, onReject: [reject('directives')], propagateOnRejection: true },
     blockFieldSuggestion: { enabled: !options.introspection },
   }).protect();
-  const rateLimiter = createRateLimiter({
-    perMinute: limits.rateLimitPerMinute,
-    redisUrl: options.redisUrl,
-    logger: options.logger,
-  });
+  const redis = options.redisUrl ? connectRedis(options.redisUrl, options.logger) : undefined;
+  const rateLimit = createRateLimiter(limits.rateLimitPerMinute, redis?.client);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger: options.logger,
@@ -127,10 +127,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     plugins: [
       ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
       rejectedOperationsAre400(metrics),
+      ...(redis ? [responseCache(redis.client)] : []),
       ApolloServerPluginLandingPageDisabled(),
     ],
   });
-  await Promise.all([apollo.start(), rateLimiter.ready]);
+  await Promise.all([apollo.start(), redis?.ready]);
   let loaded = true;
   const server = createServiceServer({
     apollo,
@@ -138,7 +139,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger: options.logger,
     // Public reads are small; token holders may send large write batches (verified before any work).
     maxBodyBytes: (req) => (req.headers.authorization ? limits.maxWriteBodyBytes : limits.maxBodyBytes),
-    admit: (req) => rateLimiter.admit(req),
+    admit: rateLimit,
     context: async (req, requestId) => {
       const authorization = req.headers.authorization;
       // Refuse a bad token here, before any subgraph is asked; subgraphs check it again.
@@ -161,7 +162,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async stop() {
       loaded = false;
       await apollo.stop();
-      await rateLimiter.close();
+      redis?.close();
     },
   };
 }

@@ -31,6 +31,7 @@ const envSchema = z.object({
   SUPPRESSION_K: positiveInt.default(5),
   SEED: z.coerce.number().int().default(20170501),
   MAX_PAGE_SIZE: positiveInt.default(100),
+  CACHE_MAX_AGE: z.coerce.number().int().min(0).default(60),
   GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
   SUBGRAPH_TIMEOUT_MS: positiveInt.default(5000),
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
@@ -114,6 +115,8 @@ export interface Config {
   seed: number;
   suppressionK: number;
   maxPageSize: number;
+  /** Seconds a public read may be cached (and so be stale after a write). */
+  cacheMaxAge: number;
   gateway: GatewaySettings;
   /** Signs and verifies bearer tokens; unset outside production means a local secret under DATA_DIR. */
   authSecret?: string;
@@ -166,6 +169,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     seed: env.SEED,
     suppressionK: env.SUPPRESSION_K,
     maxPageSize: env.MAX_PAGE_SIZE,
+    cacheMaxAge: env.CACHE_MAX_AGE,
     gateway: {
       port: env.GATEWAY_PORT,
       supergraphPath: path.resolve(env.SUPERGRAPH_PATH),

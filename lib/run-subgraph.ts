@@ -73,7 +73,7 @@ export async function runSubgraph<Loaders>(definition: SubgraphDefinition<Loader
     database: own.database,
     host: own.host,
     port: own.port,
-    settings: { suppressionK: config.suppressionK, maxPageSize: config.maxPageSize },
+    settings: { suppressionK: config.suppressionK, maxPageSize: config.maxPageSize, cacheMaxAge: config.cacheMaxAge },
     secrets: resolveSecrets(config),
     logLevel: config.logLevel,
     includeStacktrace: config.env === 'development',

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { addResolversToSchema } from '@graphql-tools/schema';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
@@ -17,6 +18,8 @@ import type { Metrics } from './metrics.js';
 export interface SubgraphSettings {
   suppressionK: number;
   maxPageSize: number;
+  /** Max-age of every public read's cache hint, seconds. */
+  cacheMaxAge: number;
 }
 
 /** The per-request context of every subgraph: its database, a fresh loader set, settings, the caller. */
@@ -92,6 +95,9 @@ export async function createSubgraphService<Loaders>(
     schema: buildSchema(definition),
     includeStacktraceInErrorResponses: options.includeStacktrace ?? false,
     logger,
+    // Every public read may be cached for cacheMaxAge seconds; the gateway honours the
+    // Cache-Control header this produces. Writes (mutations) are never cached.
+    plugins: [ApolloServerPluginCacheControl({ defaultMaxAge: settings.cacheMaxAge })],
   });
   await apollo.start();
   const server = createServiceServer({

@@ -31,7 +31,7 @@ export const TEST_SEED = 20170501;
  */
 export const TEMPLATE_DIR =
   process.env.COMMONS_TEST_TEMPLATE_DIR ?? path.resolve(import.meta.dirname, '.tmp', `template-${TEST_SEED}`);
-export const SETTINGS = { suppressionK: 5, maxPageSize: 100 };
+export const SETTINGS = { suppressionK: 5, maxPageSize: 100, cacheMaxAge: 60 };
 /** The secrets every test service shares (tokens for tests are signed with authSecret). */
 export const SECRETS = {
   authSecret: 'test-auth-secret-0123456789abcdef0123',
@@ -121,6 +121,8 @@ export interface TestSubgraphOptions {
   port?: number;
   /** A database the caller has prepared; by default a fresh copy of the seeded SQLite template. */
   database?: DatabaseConfig;
+  /** Overrides of SETTINGS. */
+  settings?: Partial<typeof SETTINGS>;
 }
 
 /** Starts one subgraph over HTTP, by default on a free port and its own copy of the seeded database. */
@@ -131,7 +133,7 @@ export async function startTestSubgraph(name: SubgraphName, options: TestSubgrap
     database,
     host: '127.0.0.1',
     port: options.port ?? 0,
-    settings: SETTINGS,
+    settings: { ...SETTINGS, ...options.settings },
     secrets: SECRETS,
     logLevel: 'silent',
   });
@@ -173,11 +175,15 @@ export interface TestStackOptions {
   limits?: Partial<GatewayLimits>;
   production?: boolean;
   redisUrl?: string;
+  /** Overrides of the subgraphs' SETTINGS (e.g. a short cacheMaxAge). */
+  settings?: Partial<typeof SETTINGS>;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const started = await Promise.all(
-    SUBGRAPH_NAMES.map((name) => startTestSubgraph(name, { database: options.databases?.[name] })),
+    SUBGRAPH_NAMES.map((name) =>
+      startTestSubgraph(name, { database: options.databases?.[name], settings: options.settings }),
+    ),
   );
   const subgraphs = Object.fromEntries(started.map((sg) => [sg.name, sg])) as Record<SubgraphName, TestSubgraph>;
   const gateway = await createGateway({

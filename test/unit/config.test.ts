@@ -92,15 +92,30 @@ describe('environment overrides', () => {
   it('COOP_DATABASE_URL overrides the database of the coop subgraph only', () => {
     const coopUrl = 'postgres://coop:secret@coop-db.example:5432/coop';
     const config = loadConfig({ DATABASE_URL: PG_URL, COOP_DATABASE_URL: coopUrl });
-    expect(config.subgraphs.coop.database).toEqual({ client: 'pg', connectionString: coopUrl, schema: 'coop', poolMax: 10 });
+    expect(config.subgraphs.coop.database).toEqual({
+      client: 'pg',
+      connectionString: coopUrl,
+      schema: 'coop',
+      poolMax: 10,
+    });
     for (const name of SUBGRAPH_NAMES.filter((n) => n !== 'coop')) {
-      expect(config.subgraphs[name].database).toEqual({ client: 'pg', connectionString: PG_URL, schema: name, poolMax: 10 });
+      expect(config.subgraphs[name].database).toEqual({
+        client: 'pg',
+        connectionString: PG_URL,
+        schema: name,
+        poolMax: 10,
+      });
     }
   });
 
   it('COOP_DATABASE_URL alone moves only coop to PostgreSQL; the others stay on SQLite', () => {
     const config = loadConfig({ COOP_DATABASE_URL: PG_URL });
-    expect(config.subgraphs.coop.database).toEqual({ client: 'pg', connectionString: PG_URL, schema: 'coop', poolMax: 10 });
+    expect(config.subgraphs.coop.database).toEqual({
+      client: 'pg',
+      connectionString: PG_URL,
+      schema: 'coop',
+      poolMax: 10,
+    });
     for (const name of SUBGRAPH_NAMES.filter((n) => n !== 'coop')) {
       expect(config.subgraphs[name].database.client).toBe('sqlite');
     }
