@@ -134,7 +134,7 @@ Try the city report:
     -d '{"query":"{ city(id: \\"gent\\") { name population platformCooperatives { name sharing(period: {from: \\"2025-01-01\\", to: \\"2025-12-31\\"}) { uses utilizationRate suppressed } } footprint(year: 2025) { netKgCO2e perCapitaKgCO2e } } }"}'
 
 Writes need a token, e.g. for the operator of one platform co-op:
-  npm run token -- --role coop-operator --scope muniride-gent
+  npm run -s token -- --role coop-operator --scope muniride-gent
 
 Ctrl-C stops everything.
 `);

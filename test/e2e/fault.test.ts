@@ -1,0 +1,149 @@
+/**
+ * A real subgraph process that dies or hangs mid-load costs only its own fields: the rest of
+ * the answer arrives within the subgraph timeout, with errors naming the missing subgraph,
+ * and full answers return without restarting the gateway once the process is back.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway } from '../../gateway/server.js';
+import { loadConfig, type SubgraphName } from '../../lib/config.js';
+import { close, listen } from '../../lib/http.js';
+import { createLogger } from '../../lib/logger.js';
+import { createMetrics } from '../../lib/metrics.js';
+import { SUPERGRAPH_FILE } from '../../schema/compose.js';
+import { copyTemplate, postGraphQL, SECRETS, startTestSubgraph, type TestSubgraph } from '../harness.js';
+import { CITY_REPORT, REPORT_PERIOD } from '../queries.js';
+
+const TIMEOUT_MS = 1000;
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The coop subgraph as its own process, exactly as `npm start` runs it. */
+function spawnCoop(port: number, filename: string): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'subgraphs/coop/index.ts'], {
+    cwd: root,
+    stdio: 'ignore',
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      COOP_PORT: String(port),
+      COOP_DATABASE_URL: `sqlite:${filename}`,
+      AUTH_SECRET: SECRETS.authSecret,
+      SUBGRAPH_SECRET: SECRETS.subgraphSecret,
+      LOG_LEVEL: 'silent',
+    },
+  });
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} never became healthy`);
+}
+
+let coop: ChildProcess;
+let coopPort: number;
+let coopDb: string;
+let others: TestSubgraph[];
+let gateway: Awaited<ReturnType<typeof createGateway>>;
+let gatewayUrl: string;
+
+beforeAll(async () => {
+  coopPort = await freePort();
+  coopDb = copyTemplate('coop');
+  coop = spawnCoop(coopPort, coopDb);
+  others = await Promise.all((['league', 'depository', 'production'] as const).map((name) => startTestSubgraph(name)));
+  const urls = Object.fromEntries(others.map((sg) => [sg.name, sg.url])) as Record<SubgraphName, string>;
+  urls.coop = `http://127.0.0.1:${coopPort}/graphql`;
+  gateway = await createGateway({
+    supergraphSdl: fs.readFileSync(SUPERGRAPH_FILE, 'utf8'),
+    subgraphUrls: urls,
+    subgraphTimeoutMs: TIMEOUT_MS,
+    limits: loadConfig({}).gateway.limits,
+    introspection: true,
+    production: false,
+    logger: createLogger('gateway', 'silent'),
+    metrics: createMetrics('gateway'),
+    secrets: SECRETS,
+  });
+  gatewayUrl = `http://127.0.0.1:${await listen(gateway.server, 0, '127.0.0.1')}/graphql`;
+  await waitForHealth(`http://127.0.0.1:${coopPort}/health`);
+}, 60_000);
+
+afterAll(async () => {
+  coop?.kill('SIGKILL');
+  if (gateway) await Promise.all([close(gateway.server), gateway.stop()]);
+  await Promise.all(others.map((sg) => sg.stop()));
+  fs.rmSync(path.dirname(coopDb), { recursive: true, force: true });
+});
+
+const report = () => postGraphQL(gatewayUrl, CITY_REPORT, { id: 'gent', ...REPORT_PERIOD });
+
+/** Asserts an answer without the coop layer: everything else there, coop fields null, errors naming coop. */
+function expectDegraded(answer: Awaited<ReturnType<typeof report>>) {
+  expect(answer.data.city).toMatchObject({ id: 'gent', population: expect.any(Number) });
+  expect(answer.data.city.leagues.length).toBeGreaterThan(0);
+  expect(answer.data.city.adaptations.length).toBeGreaterThan(0);
+  expect(answer.data.city.platformCooperatives).toBeNull();
+  expect(answer.data.city.sharing).toBeNull();
+  expect(JSON.stringify(answer.errors)).toMatch(/coop/);
+}
+
+describe('a subgraph process failing under load', () => {
+  it('answers in full while the process is up', async () => {
+    const answer = await report();
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.city.platformCooperatives.length).toBeGreaterThan(0);
+  });
+
+  it('loses only the coop fields when the process is killed mid-load, then recovers when it is back', async () => {
+    const load = Array.from({ length: 40 }, (_, i) =>
+      new Promise((resolve) => setTimeout(resolve, i * 10)).then(report),
+    );
+    setTimeout(() => coop.kill('SIGKILL'), 150);
+    const answers = await Promise.all(load);
+    for (const answer of answers) {
+      if (answer.errors) expectDegraded(answer);
+      else expect(answer.data.city.platformCooperatives.length).toBeGreaterThan(0);
+    }
+    expectDegraded(await report());
+
+    coop = spawnCoop(coopPort, coopDb);
+    await waitForHealth(`http://127.0.0.1:${coopPort}/health`);
+    const recovered = await report();
+    expect(recovered.errors).toBeUndefined();
+    expect(recovered.data.city.platformCooperatives.length).toBeGreaterThan(0);
+  });
+
+  it('bounds a hung process by the subgraph timeout, then recovers when it resumes', async () => {
+    coop.kill('SIGSTOP');
+    try {
+      // Without the bound this request would never return; the error says the bound cut it.
+      const answer = await report();
+      expectDegraded(answer);
+      expect(JSON.stringify(answer.errors)).toMatch(new RegExp(`no answer within ${TIMEOUT_MS} ms`));
+    } finally {
+      coop.kill('SIGCONT');
+    }
+    const recovered = await report();
+    expect(recovered.errors).toBeUndefined();
+  });
+});
