@@ -18,6 +18,7 @@ const gateway = await createGateway({
   subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
   limits: config.gateway.limits,
   introspection: config.gateway.introspection,
+  explorer: config.gateway.explorer,
   redisUrl: config.gateway.redisUrl,
   production: config.env === 'production',
   logger,

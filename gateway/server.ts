@@ -10,9 +10,10 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { verifyAuthorization } from '../lib/auth.js';
 import type { Secrets } from '../lib/secrets.js';
-import { SubgraphDataSource, type GatewayContext } from './datasource.js';
+import { SubgraphDataSource, createSubgraphAgent, type GatewayContext } from './datasource.js';
 import { createRateLimiter } from './rate-limit.js';
 import { connectRedis } from './redis.js';
+import { createWebHandler } from './web.js';
 import { responseCache } from './response-cache.js';
 
 export interface GatewayOptions {
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   subgraphTimeoutMs: number;
   limits: GatewayLimits;
   introspection: boolean;
+  /** GraphiQL at GET /graphql for browsers; default: as introspection. The dashboard is always served. */
+  explorer?: boolean;
   /** Shared rate-limit counters and the shared response cache; both off without it. */
   redisUrl?: string;
   /** Production masks internal errors. */
@@ -89,6 +92,7 @@ export async function probeSubgraph(url: string, timeoutMs = 1000): Promise<Subg
  * /ready, /metrics); the caller starts listening.
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const agent = createSubgraphAgent();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: options.logger,
@@ -98,6 +102,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         options.subgraphUrls[name as SubgraphName],
         options.subgraphTimeoutMs,
         options.secrets.subgraphSecret,
+        agent,
       ),
   });
   const { limits, metrics } = options;
@@ -140,6 +145,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Public reads are small; token holders may send large write batches (verified before any work).
     maxBodyBytes: (req) => (req.headers.authorization ? limits.maxWriteBodyBytes : limits.maxBodyBytes),
     admit: rateLimit,
+    handler: createWebHandler({ explorer: options.explorer ?? options.introspection, logger: options.logger }),
     context: async (req, requestId) => {
       const authorization = req.headers.authorization;
       // Refuse a bad token here, before any subgraph is asked; subgraphs check it again.
@@ -162,6 +168,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async stop() {
       loaded = false;
       await apollo.stop();
+      agent.destroy();
       redis?.close();
     },
   };

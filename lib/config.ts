@@ -43,6 +43,7 @@ const envSchema = z.object({
   MAX_BODY_BYTES: positiveInt.default(100_000),
   MAX_WRITE_BODY_BYTES: positiveInt.default(4_000_000),
   INTROSPECTION: z.enum(['true', 'false']).optional(),
+  EXPLORER: z.enum(['true', 'false']).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120_000),
   REDIS_URL: z
     .string()
@@ -103,6 +104,8 @@ export interface GatewaySettings {
   limits: GatewayLimits;
   /** Schema introspection and field suggestions; off by default in production. */
   introspection: boolean;
+  /** GraphiQL at GET /graphql for browsers; follows introspection unless set. */
+  explorer: boolean;
   /** Shared counters (rate limits) live here when set; in memory otherwise. */
   redisUrl?: string;
 }
@@ -150,6 +153,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const env = parsed.data;
+  const introspection = env.INTROSPECTION ? env.INTROSPECTION === 'true' : env.NODE_ENV !== 'production';
   const dataDir = path.resolve(env.DATA_DIR);
   const subgraph = (name: SubgraphName): SubgraphConfig => {
     const port = env[`${upper(name)}_PORT`];
@@ -184,7 +188,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         maxWriteBodyBytes: env.MAX_WRITE_BODY_BYTES,
         rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       },
-      introspection: env.INTROSPECTION ? env.INTROSPECTION === 'true' : env.NODE_ENV !== 'production',
+      introspection,
+      explorer: env.EXPLORER ? env.EXPLORER === 'true' : introspection,
       redisUrl: env.REDIS_URL,
     },
     authSecret: env.AUTH_SECRET,

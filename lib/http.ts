@@ -19,6 +19,8 @@ export interface Refusal {
 export interface ServiceOptions<Context extends BaseContext> {
   apollo: ApolloServer<Context>;
   context: (req: http.IncomingMessage, requestId: string) => Promise<Context>;
+  /** Asked first: serves a request of its own (the gateway's web pages) and resolves to its route label, or null. */
+  handler?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<string | null>;
   /** Decides whether a /graphql request may proceed (gateway secret, rate limits); null admits it. */
   admit?: (req: http.IncomingMessage) => Promise<Refusal | null>;
   metrics: Metrics;
@@ -121,6 +123,8 @@ export function createServiceServer<Context extends BaseContext>(options: Servic
   };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<string> {
+    const served = await options.handler?.(req, res);
+    if (served) return served;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = routes[url.pathname];
     if (route && req.method === 'GET') {

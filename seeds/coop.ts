@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { insertInChunks } from '../lib/db.js';
+import { ensureMonthPartitions } from '../subgraphs/coop/db/partitions.js';
 import { rebuildBins } from '../subgraphs/coop/db/queries.js';
 import type {
   ModeFactorRow,
@@ -76,6 +77,11 @@ export async function seedCoop(db: Knex, world: World, options: SeedOptions): Pr
       })),
     );
     await insertInChunks<ModeFactorRow>(trx, 'mode_factors', modeFactors(world));
+    // On PostgreSQL each month of events gets its own partition before the rows arrive.
+    await ensureMonthPartitions(
+      trx,
+      events.map((e) => e.startedAt.slice(0, 10)),
+    );
     await insertInChunks<UsageEventRow>(
       trx,
       'usage_events',

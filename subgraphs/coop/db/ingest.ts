@@ -10,6 +10,7 @@ import {
   type IngestOutcome,
   type UsageEventInput,
 } from '../ingest.js';
+import { ensureMonthPartitions } from './partitions.js';
 import { chunked, rebuildBins } from './queries.js';
 import type { PlatformCooperativeRow, SharedAssetRow, UsageEventRow } from './tables.js';
 
@@ -31,7 +32,9 @@ async function insertNewEvents(trx: Knex.Transaction, rows: readonly UsageEventR
   for (const chunk of insertChunks(rows)) {
     const returned: Pick<UsageEventRow, 'client_event_id'>[] = await trx<UsageEventRow>('usage_events')
       .insert(chunk)
-      .onConflict(['platform_cooperative_id', 'client_event_id'])
+      // No conflict target: the key is (co-op, client id) on SQLite and (co-op, client id, day)
+      // on partitioned PostgreSQL (migration 0002); both mean "already stored".
+      .onConflict()
       .ignore()
       .returning('client_event_id');
     for (const row of returned) inserted.add(row.client_event_id);
@@ -79,6 +82,10 @@ export async function ingestUsage(
       storedClientEventIds: new Set(stored.map((row) => row.client_event_id)),
       now,
     });
+    await ensureMonthPartitions(
+      trx,
+      rows.map((row) => row.day),
+    );
     const inserted = await insertNewEvents(trx, rows);
     // Only possible when another request stored the same id after our check: still a duplicate.
     for (const result of results) {

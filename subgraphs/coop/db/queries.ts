@@ -80,7 +80,24 @@ export async function binTotals(
   return (rows as Record<string, unknown>[]).map(numeric) as unknown as BinTotalsRow[];
 }
 
-/** Distinct members per co-op over the visible bins of a period only. */
+/** The months of a year as they appear in a day (YYYY-MM-DD): the suffixes of the member-year columns. */
+export const MONTHS = ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12'] as const;
+
+/** A day's bit in its month's day mask: bit 0 for the 1st, bit 30 for the 31st. */
+const dayBit = (day: string) => `(1 << (cast(substr(${day}, 9, 2) as integer) - 1))`;
+
+/** Per month of the year, the sum of `dayBit` over rows of that month: a day mask when each day occurs once. */
+const monthMasks = (day: string, prefix: string) =>
+  MONTHS.map((m) => `sum(case when substr(${day}, 6, 2) = '${m}' then ${dayBit(day)} else 0 end) as ${prefix}${m}`);
+
+/**
+ * Distinct members per co-op over the visible bins of a period only. Reads the member-year
+ * rollup (`usage_member_years`, one row per co-op, year and member, with a mask of the days
+ * the member was active in each month) instead of the raw events: a member counts when their
+ * days meet the visible days of the period in any month. The same figure as counting distinct
+ * `member_ref` over the events of visible bins, at a cost bounded by the members rather than
+ * by their uses.
+ */
 export async function visibleMembers(
   db: Knex,
   coopIds: readonly string[],
@@ -88,16 +105,27 @@ export async function visibleMembers(
   to: string,
   k: number,
 ): Promise<{ platform_cooperative_id: string; members: number }[]> {
-  const rows = await db('usage_events as e')
-    .join('usage_bins as b', (join) => {
-      join.on('b.platform_cooperative_id', 'e.platform_cooperative_id').andOn('b.day', 'e.day');
+  const visibleDays = db('usage_bins')
+    .select('platform_cooperative_id', db.raw('substr(day, 1, 4) as year'))
+    .select(monthMasks('day', 'v').map((mask) => db.raw(mask)))
+    .whereIn('platform_cooperative_id', coopIds)
+    .whereBetween('day', [from, to])
+    .where('members', '>=', k)
+    .groupBy('platform_cooperative_id', db.raw('substr(day, 1, 4)'))
+    .as('v');
+  const rows = await db('usage_member_years as y')
+    .join(visibleDays, (join) => {
+      join.on('v.platform_cooperative_id', 'y.platform_cooperative_id').andOn('v.year', 'y.year');
     })
-    .select('e.platform_cooperative_id')
-    .countDistinct({ members: 'e.member_ref' })
-    .whereIn('e.platform_cooperative_id', coopIds)
-    .whereBetween('e.day', [from, to])
-    .where('b.members', '>=', k)
-    .groupBy('e.platform_cooperative_id');
+    .select('y.platform_cooperative_id')
+    .countDistinct({ members: 'y.member_ref' })
+    // Repeats the join's bounds on the rollup itself, so both sides are read by their keys.
+    .whereIn('y.platform_cooperative_id', coopIds)
+    .whereBetween('y.year', [from.slice(0, 4), to.slice(0, 4)])
+    .where((where) => {
+      for (const m of MONTHS) where.orWhereRaw(`(y.days_${m} & v.v${m}) <> 0`);
+    })
+    .groupBy('y.platform_cooperative_id');
   return (rows as Record<string, unknown>[]).map(numeric) as unknown as {
     platform_cooperative_id: string;
     members: number;
@@ -136,7 +164,8 @@ export function chunked<T>(keys: readonly T[]): T[][] {
  * Recomputes daily bins from the raw events: all bins of the given co-ops, or, when `days`
  * is given, only those days' bins of those co-ops (what an ingest touched; an empty list
  * touches nothing). Two statements per list of up to 500 days: one to clear, one to
- * aggregate. Shared km count as passenger-km avoided from a private car.
+ * aggregate. Shared km count as passenger-km avoided from a private car. The member-year
+ * rollup of the same co-ops and years follows (two more statements).
  */
 export async function rebuildBins(
   db: Knex | Knex.Transaction,
@@ -161,6 +190,38 @@ export async function rebuildBins(
       [...coopIds, ...(dayList ?? [])],
     );
   }
+  await rebuildMemberYears(db, coopIds, days);
+}
+
+/**
+ * Recomputes the member-year rollup (see `visibleMembers`) of the given co-ops from the raw
+ * events: all their years, or the years from the first to the last of `days`. Each member's
+ * days are made distinct first, so summing their bits per month gives the month's day mask.
+ */
+export async function rebuildMemberYears(
+  db: Knex | Knex.Transaction,
+  coopIds: readonly string[],
+  days?: readonly string[],
+): Promise<void> {
+  if (coopIds.length === 0 || days?.length === 0) return;
+  const sorted = days ? [...days].sort() : [];
+  const years: [string, string] | null = days ? [sorted[0]!.slice(0, 4), sorted.at(-1)!.slice(0, 4)] : null;
+  const clear = db('usage_member_years').whereIn('platform_cooperative_id', coopIds);
+  await (years ? clear.whereBetween('year', years) : clear).delete();
+  const memberDays = db('usage_events')
+    .distinct('platform_cooperative_id', 'day', 'member_ref')
+    .whereIn('platform_cooperative_id', coopIds);
+  if (years) memberDays.whereBetween('day', [`${years[0]}-01-01`, `${years[1]}-12-31`]);
+  const rollup = db
+    .from(memberDays.as('d'))
+    .select('platform_cooperative_id', db.raw('substr(day, 1, 4)'), 'member_ref')
+    .select(monthMasks('day', 'days_').map((mask) => db.raw(mask)))
+    .groupBy('platform_cooperative_id', db.raw('substr(day, 1, 4)'), 'member_ref')
+    .toSQL();
+  await db.raw(
+    `insert into usage_member_years (platform_cooperative_id, year, member_ref, ${MONTHS.map((m) => `days_${m}`).join(', ')}) ${rollup.sql}`,
+    rollup.bindings as readonly Knex.Value[],
+  );
 }
 
 /** PostgreSQL returns sums and counts as strings; SQLite as numbers. */

@@ -1,0 +1,51 @@
+/**
+ * Hive Gateway (MIT) serving our committed supergraph over the same subgraphs as our gateway,
+ * for the benchmark's side-by-side figures. The bench starts it with
+ * `hive-gateway supergraph schema/supergraph.graphql -c bench/hive-gateway.config.ts` and passes
+ * the subgraph URLs, the shared gateway secret and (for the cache scenarios) Redis through the
+ * environment. The limits match our gateway's defaults where Hive has a built-in equivalent.
+ */
+import { defineConfig } from '@graphql-hive/gateway';
+
+const SUBGRAPHS = ['league', 'depository', 'coop', 'production'] as const;
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`bench/hive-gateway.config.ts: ${name} must be set`);
+  return value;
+}
+
+const secret = required('BENCH_SUBGRAPH_SECRET');
+const redisUrl = process.env.BENCH_REDIS_URL;
+const cacheTtlSeconds = Number(process.env.BENCH_CACHE_TTL_SECONDS ?? 60);
+
+export const gatewayConfig = defineConfig({
+  // Every subgraph fetch goes to the bench's subgraph and proves itself as our gateway does.
+  transportEntries: Object.fromEntries(
+    SUBGRAPHS.map((name) => [
+      name,
+      { location: required(`BENCH_${name.toUpperCase()}_URL`), headers: [['x-gateway-secret', secret]] },
+    ]),
+  ),
+  // The caller's token, for writes, as our gateway forwards it (Hive Gateway adds a request id itself).
+  propagateHeaders: {
+    fromClientToSubgraphs: ({ request }) => {
+      const authorization = request.headers.get('authorization');
+      return authorization ? { authorization } : {};
+    },
+  },
+  logging: 'warn',
+  graphiql: false,
+  landingPage: false,
+  maxDepth: 12,
+  maxTokens: 3000,
+  blockFieldSuggestions: true,
+  // The shared response cache of the cache scenarios: public reads, one entry per operation and
+  // variables, as long as our subgraphs' default max-age; keys under the prefix the bench flushes.
+  ...(redisUrl
+    ? {
+        cache: { type: 'redis' as const, url: redisUrl, keyPrefix: 'commons-rc:hive:', lazyConnect: false },
+        responseCaching: { session: () => null, ttl: cacheTtlSeconds * 1000 },
+      }
+    : {}),
+});

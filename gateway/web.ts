@@ -1,0 +1,255 @@
+/**
+ * The gateway's pages for people: GraphiQL at GET /graphql for browsers, the city dashboard at
+ * / and /cities/<id>, and their static files under /assets/. Everything comes from the Vite
+ * build in web/dist (`npm run build:web`, run at install time), read once when the handler is
+ * made: no CDN, nothing fetched at request time, and no path from a URL ever reaches the file
+ * system, so there is no directory traversal to get wrong.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type http from 'node:http';
+import path from 'node:path';
+import type { Logger } from '../lib/logger.js';
+
+/** Where `npm run build:web` writes the built pages. */
+export const WEB_DIST_DIR = path.resolve(import.meta.dirname, '..', 'web', 'dist');
+
+export interface WebOptions {
+  /** GraphiQL at GET /graphql for browsers; like introspection, meant to be off in production unless chosen. */
+  explorer: boolean;
+  /** The city dashboard at / and /cities/<id>; default true. */
+  dashboard?: boolean;
+  /** The built pages; default web/dist. */
+  distDir?: string;
+  /** Told once when the pages are not built. */
+  logger?: Logger;
+}
+
+/**
+ * Serves the request when it is one of the web pages or assets and resolves to the route label
+ * for metrics and logs; resolves to null, having written nothing, when the request is not one
+ * of them (the caller goes on to its own routes and /graphql).
+ */
+export type WebHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<string | null>;
+
+interface StaticFile {
+  body: Buffer;
+  gzip?: Buffer;
+  contentType: string;
+  etag: string;
+  cacheControl: string;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.ttf': 'font/ttf',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Vite puts a content hash in every name under assets/, so a name never changes content. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Pages and root files keep their URL across builds: revalidate (cheaply, by ETag). */
+const REVALIDATE = 'no-cache';
+
+const CITY_PATH = /^\/cities\/[a-z0-9]+(?:-[a-z0-9]+)*\/?$/;
+
+/**
+ * Self only: no CDN, no third-party requests. Inline styles are allowed because Monaco
+ * (GraphiQL's editor) and Chart.js set styles at run time; Monaco's workers are same-origin
+ * module workers, blob: kept for its fallback.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+const PAGE_HEADERS: Record<string, string> = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+function fileOf(body: Buffer, extension: string, cacheControl: string, gzip?: Buffer): StaticFile {
+  const etag = `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  const contentType = CONTENT_TYPES[extension] ?? 'application/octet-stream';
+  return { body, gzip, contentType, etag, cacheControl };
+}
+
+/** Every file of the build, keyed by its URL path (`/assets/x-Hash.js`, `/favicon.svg`); pages apart. */
+function readBuild(distDir: string): { files: Map<string, StaticFile>; pages: Map<string, Buffer> } {
+  const files = new Map<string, StaticFile>();
+  const pages = new Map<string, Buffer>();
+  const walk = (dir: string, prefix: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith('.') || entry.name.endsWith('.gz')) continue;
+      const file = path.join(dir, entry.name);
+      const urlPath = `${prefix}/${entry.name}`;
+      if (entry.isDirectory()) {
+        walk(file, urlPath);
+      } else if (entry.isFile()) {
+        const body = fs.readFileSync(file);
+        if (prefix === '' && entry.name.endsWith('.html')) {
+          pages.set(entry.name, body);
+          continue;
+        }
+        const gzipped = fs.existsSync(`${file}.gz`) ? fs.readFileSync(`${file}.gz`) : undefined;
+        const cache = prefix.startsWith('/assets') ? IMMUTABLE : REVALIDATE;
+        files.set(urlPath, fileOf(body, path.extname(entry.name), cache, gzipped));
+      }
+    }
+  };
+  walk(distDir, '');
+  return { files, pages };
+}
+
+/**
+ * The request target as a URL. An origin-form target is appended to a base rather than resolved
+ * against it, so `//x` stays the path `//x` instead of becoming the host `x`.
+ */
+function requestUrl(req: http.IncomingMessage): URL | null {
+  const target = req.url ?? '/';
+  try {
+    return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target, 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
+function acceptsHtml(req: http.IncomingMessage): boolean {
+  return /\btext\/html\b/.test(req.headers.accept ?? '');
+}
+
+function acceptsGzip(req: http.IncomingMessage): boolean {
+  return /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+}
+
+function send(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  file: StaticFile,
+  extraHeaders: Record<string, string> = {},
+): void {
+  res.setHeader('content-type', file.contentType);
+  res.setHeader('cache-control', file.cacheControl);
+  res.setHeader('etag', file.etag);
+  res.setHeader('x-content-type-options', 'nosniff');
+  for (const [name, value] of Object.entries(extraHeaders)) res.setHeader(name, value);
+  if (file.gzip) res.setHeader('vary', [res.getHeader('vary'), 'accept-encoding'].filter(Boolean).join(', '));
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === file.etag)) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  const gzipped = acceptsGzip(req) ? file.gzip : undefined;
+  if (gzipped) res.setHeader('content-encoding', 'gzip');
+  const body = gzipped ?? file.body;
+  res.setHeader('content-length', body.length);
+  res.statusCode = 200;
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function sendText(
+  res: http.ServerResponse,
+  status: number,
+  text: string,
+  contentType = 'text/plain; charset=utf-8',
+): void {
+  res.statusCode = status;
+  res.setHeader('content-type', contentType);
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.end(text);
+}
+
+const NOT_BUILT =
+  '<!doctype html><meta charset="utf-8"><title>Not built</title>' +
+  '<p>The explorer and dashboard are not built. Run <code>npm run build:web</code> (it needs the devDependencies) ' +
+  'and restart the gateway. The GraphQL endpoint works without them: POST to <code>/graphql</code>.</p>';
+
+/**
+ * Makes the handler for the explorer, the dashboard and their assets. Reads web/dist once, now;
+ * a rebuild is picked up by the next start. When the build is missing, the pages answer 503
+ * with the command that builds them, and /graphql keeps working for every client.
+ */
+export function createWebHandler(options: WebOptions): WebHandler {
+  const dashboard = options.dashboard ?? true;
+  const distDir = options.distDir ?? WEB_DIST_DIR;
+  const built = fs.existsSync(path.join(distDir, 'index.html')) && fs.existsSync(path.join(distDir, 'graphiql.html'));
+  if (!built) {
+    options.logger?.warn({ distDir }, 'web pages not built: run `npm run build:web`; /graphql is unaffected');
+  }
+  const { files, pages } = built
+    ? readBuild(distDir)
+    : { files: new Map<string, StaticFile>(), pages: new Map<string, Buffer>() };
+  const page = (name: string, transform: (html: string) => string = (html) => html) => {
+    const html = pages.get(name);
+    return html ? fileOf(Buffer.from(transform(html.toString('utf8'))), '.html', REVALIDATE) : undefined;
+  };
+  const explorerPage = page('graphiql.html');
+  // The dashboard links to the explorer only when there is one (web/src/dashboard/Layout.tsx).
+  const dashboardPage = page('index.html', (html) =>
+    options.explorer ? html : html.replace('<html lang="en">', '<html lang="en" data-explorer="off">'),
+  );
+
+  const servePage = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    file: StaticFile | undefined,
+    vary?: string,
+  ) => {
+    if (!file) return sendText(res, 503, NOT_BUILT, 'text/html; charset=utf-8');
+    send(req, res, file, { ...PAGE_HEADERS, ...(vary ? { vary } : {}) });
+  };
+
+  return async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return null;
+    // Only the path is looked at, and only as a key: nothing from it is joined onto a file path.
+    const url = requestUrl(req);
+    if (!url) return null;
+    const pathname = url.pathname;
+    if (pathname === '/graphql') {
+      // Browsers navigating to the endpoint get GraphiQL; a GET with an operation in the query
+      // string, or from any non-browser client, is GraphQL over HTTP as before.
+      if (!options.explorer || url.search !== '' || !acceptsHtml(req)) return null;
+      servePage(req, res, explorerPage, 'accept');
+      return 'explorer';
+    }
+    if (dashboard && (pathname === '/' || CITY_PATH.test(pathname))) {
+      servePage(req, res, dashboardPage);
+      return 'dashboard';
+    }
+    if (pathname.startsWith('/assets/')) {
+      const file = files.get(pathname);
+      if (file) send(req, res, file);
+      else sendText(res, 404, 'Not found');
+      return 'assets';
+    }
+    const file = files.get(pathname);
+    if (file) {
+      send(req, res, file);
+      return 'static';
+    }
+    return null;
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * Shared pieces of the open-standard importers and exporters (publiccode.yml, OKH, MDS):
+ * the per-record report, licence checks against the SPDX list, and the "graph record URL"
+ * that stands in for a repository URL when a record has none. Pure functions only.
+ */
+import { createRequire } from 'node:module';
+import parseSpdx from 'spdx-expression-parse';
+
+/** What an import did with one record (an application, a design, a trip, a bill-of-materials line). */
+export type RecordStatus = 'created' | 'updated' | 'unchanged' | 'rejected';
+
+/** One line of an import report. */
+export interface RecordReport {
+  /** The record's key: a URL, a design name, a trip id, `<design>/part[2]`. */
+  key: string;
+  status: RecordStatus;
+  /** Where in the file the record sits, when known: `line 12`, `trips[3]`, `part[2]`. */
+  at?: string;
+  /** The graph entity written or matched, e.g. `CommonsApplication catala`. */
+  entity?: string;
+  /** Why the record was rejected: every problem found, each naming the key at fault. */
+  reason?: string;
+  /** What the import could not use or had to assume (unmatched names, defaults). */
+  notes: string[];
+}
+
+/** The report of one file: refused as a whole (nothing changed), or one line per record. */
+export interface FileReport {
+  file: string;
+  /** Set when the file was refused as a whole: malformed, or of an unsupported version. */
+  refused?: string;
+  records: RecordReport[];
+  /** Facts about the file as a whole (e.g. shared assets registered for MDS devices). */
+  notes: string[];
+}
+
+/** A whole file is refused: malformed, of an unsupported version, or naming something unknown. */
+export class RefusedFileError extends Error {}
+
+/** Counts of each status over a set of file reports. */
+export function countStatuses(files: readonly FileReport[]): Record<RecordStatus | 'refusedFiles', number> {
+  const counts = { created: 0, updated: 0, unchanged: 0, rejected: 0, refusedFiles: 0 };
+  for (const file of files) {
+    if (file.refused) counts.refusedFiles++;
+    for (const record of file.records) counts[record.status]++;
+  }
+  return counts;
+}
+
+const require = createRequire(import.meta.url);
+const LICENSE_IDS = new Set<string>(require('spdx-license-ids') as string[]);
+const DEPRECATED_IDS = new Set<string>(require('spdx-license-ids/deprecated.json') as string[]);
+
+type SpdxNode = ReturnType<typeof parseSpdx>;
+
+/** The outcome of checking a licence: the SPDX ids it names, or why it is not an SPDX licence. */
+export type LicenceCheck =
+  { ok: true; ids: string[]; deprecated: string[]; node: SpdxNode } | { ok: false; problem: string };
+
+function licenceIds(node: SpdxNode): string[] {
+  return 'license' in node ? [node.license] : [...licenceIds(node.left), ...licenceIds(node.right)];
+}
+
+/**
+ * Checks that a licence is an SPDX licence expression over ids of the SPDX licence list
+ * (CERN-OHL and Creative Commons licences are on it): `CERN-OHL-S-2.0`,
+ * `MIT OR Apache-2.0`. `LicenseRef-…` (a licence of the document's own) is refused: it names
+ * no licence anyone can look up. Deprecated ids (`GPL-2.0`) are accepted and listed.
+ */
+export function checkLicence(value: unknown): LicenceCheck {
+  if (typeof value !== 'string' || value.trim() === '') return { ok: false, problem: 'must be an SPDX licence id' };
+  let node: SpdxNode;
+  try {
+    node = parseSpdx(value.trim());
+  } catch {
+    return {
+      ok: false,
+      problem: `${JSON.stringify(value)} is not an SPDX licence id or expression (see spdx.org/licenses)`,
+    };
+  }
+  const ids = licenceIds(node);
+  const own = ids.filter((id) => id.includes('LicenseRef-'));
+  if (own.length > 0) {
+    return {
+      ok: false,
+      problem: `${own.join(', ')} is a licence of the document's own, not one on the SPDX licence list`,
+    };
+  }
+  const unknown = ids.filter((id) => !LICENSE_IDS.has(id) && !DEPRECATED_IDS.has(id));
+  if (unknown.length > 0) return { ok: false, problem: `${unknown.join(', ')} is not on the SPDX licence list` };
+  return { ok: true, ids, deprecated: ids.filter((id) => DEPRECATED_IDS.has(id)), node };
+}
+
+/**
+ * True when a licence lets anyone make, sell and modify the thing: no NonCommercial (NC) or
+ * NoDerivatives (ND) clause. `A OR B` is open when either is, `A AND B` when both are.
+ */
+export function isOpenLicence(node: SpdxNode): boolean {
+  if ('license' in node) return !/(^|-)(NC|ND)(-|$)/.test(node.license);
+  return node.conjunction === 'or'
+    ? isOpenLicence(node.left) || isOpenLicence(node.right)
+    : isOpenLicence(node.left) && isOpenLicence(node.right);
+}
+
+/** Graph entities a record URL can point at, by their query field. */
+export type RecordField = 'application' | 'adaptation' | 'openDesign' | 'city' | 'protocolCooperative';
+
+const RECORD_SELECTION: Record<RecordField, string> = {
+  application: 'id name summary license',
+  adaptation: 'id title description status',
+  openDesign: 'id name description license',
+  city: 'id name countryCode',
+  protocolCooperative: 'id name',
+};
+
+/**
+ * The graph's own URL for a record: a GraphQL GET request for it (`GET /graphql` is part of
+ * the public contract). Exports use it where a standard demands a URL the graph does not
+ * have (publiccode.yml `url` and OKH `repo` of a record with no public repository, a city's
+ * `organisation.uri`), and imports read it back as "this record of the graph", whatever the
+ * host, so round trips stay exact.
+ */
+export function recordUrl(baseUrl: string, field: RecordField, id: string): string {
+  const url = new URL('/graphql', baseUrl);
+  url.searchParams.set('query', `{${field}(id:"${id}"){${RECORD_SELECTION[field]}}}`);
+  return url.toString();
+}
+
+const RECORD_QUERY =
+  /^\{(application|adaptation|openDesign|city|protocolCooperative)\(id:"([a-z0-9]+(?:-[a-z0-9]+)*)"\)\{[^{}]*\}\}$/;
+
+/** The record a URL made by `recordUrl` points at, or null for any other URL. */
+export function parseRecordUrl(value: string): { field: RecordField; id: string } | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (!url.pathname.endsWith('/graphql')) return null;
+  const match = RECORD_QUERY.exec(url.searchParams.get('query') ?? '');
+  return match ? { field: match[1] as RecordField, id: match[2]! } : null;
+}
+
+/** True for an absolute http(s) URL. */
+export function isWebUrl(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Names compared the way the importers match them: trimmed, Unicode-normalised, case-insensitive. */
+export const sameName = (a: string, b: string): boolean =>
+  a.trim().normalize('NFC').toLocaleLowerCase('en') === b.trim().normalize('NFC').toLocaleLowerCase('en');
+
+/** Lowercase ASCII slug of any text: accents dropped, every other run of non-alphanumerics a hyphen. */
+export function slugOf(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * A new slug id from `text`, at most `maxBase` characters before a `-2`, `-3`, ... suffix
+ * that makes it unlike every id in `taken`.
+ */
+export function freeSlug(text: string, taken: (id: string) => boolean, maxBase = 58): string {
+  const base = slugOf(text).slice(0, maxBase).replace(/-+$/, '') || 'record';
+  for (let n = 1; ; n++) {
+    const id = n === 1 ? base : `${base}-${n}`;
+    if (!taken(id)) return id;
+  }
+}
+
+/**
+ * What the importers match names against, read from the league database by the import tool
+ * (it runs outside the services and may read it): cities and protocol cooperatives.
+ */
+export interface LeagueDirectory {
+  /** False when the league database holds no cities, so nothing can be matched. */
+  available: boolean;
+  cities: { id: string; name: string }[];
+  protocolCooperatives: { id: string; name: string; website: string | null }[];
+}

@@ -1,0 +1,65 @@
+/**
+ * `npm run export -- <publiccode|okh> <id|--all> [--out dir] [--base-url URL]`: writes
+ * publiccode.yml documents for commons applications and local adaptations, or okh.toml
+ * manifests for open designs, from the configured databases (read only). One id without
+ * --out prints the document; --all needs --out and writes one file per record
+ * (`applications/<id>.publiccode.yml`, `adaptations/<id>.publiccode.yml`, `<id>.okh.toml`).
+ *
+ * --base-url is where the graph is published (default: this machine's gateway): records with
+ * no public repository get a GraphQL GET URL for themselves there, as the standards demand a
+ * URL and the import reads it back as the same record.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, SUBGRAPH_NAMES } from '../lib/config.js';
+import { isWebUrl } from '../lib/interop.js';
+import { EXPORT_KINDS, UsageError, runExport, type ExportKind } from './interop/run.js';
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      all: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      'base-url': { type: 'string' },
+    },
+  });
+  const [kind, ...ids] = positionals;
+  const usage = `usage: npm run export -- <${EXPORT_KINDS.join('|')}> <id...|--all> [--out dir] [--base-url URL]`;
+  if (!kind || !EXPORT_KINDS.includes(kind as ExportKind)) throw new UsageError(usage);
+  if (values.all === ids.length > 0) throw new UsageError(`${usage}\n(give ids or --all, not both)`);
+  if (values.all && !values.out) throw new UsageError('--all writes one file per record: give --out <dir>');
+  if (kind === 'okh' && ids.length > 1 && !values.out)
+    throw new UsageError('several manifests need --out <dir>: TOML has no multi-document form');
+  if (values['base-url'] !== undefined && !isWebUrl(values['base-url']))
+    throw new UsageError('--base-url must be an http(s) URL');
+  const config = loadConfig();
+  const files = await runExport(kind as ExportKind, {
+    databases: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, config.subgraphs[name].database])) as never,
+    ids: values.all ? undefined : ids,
+    baseUrl: values['base-url'] ?? `http://${config.host}:${config.gateway.port}`,
+  });
+  if (!values.out) {
+    process.stdout.write(files.map((file) => file.content).join(kind === 'publiccode' ? '---\n' : '\n'));
+    return;
+  }
+  for (const file of files) {
+    const target = path.join(values.out, file.path);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, file.content);
+  }
+  console.log(`wrote ${files.length} file(s) under ${values.out}`);
+}
+
+try {
+  await main();
+} catch (error) {
+  if (error instanceof UsageError) {
+    console.error(error.message);
+    process.exitCode = 2;
+  } else {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  }
+}

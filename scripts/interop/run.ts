@@ -1,0 +1,305 @@
+/**
+ * The import and export commands as functions (scripts/import.ts and scripts/export.ts are
+ * their command lines; tests call these directly). The tool runs outside the services: it
+ * opens the database of the subgraph it writes, migrating it first, and reads the league
+ * database to match city and protocol-cooperative names, never writing to it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { isPostgres, type DatabaseConfig, type SubgraphName } from '../../lib/config.js';
+import { migrateToLatest, openDatabase, type Migration } from '../../lib/db.js';
+import { RefusedFileError, type FileReport, type LeagueDirectory } from '../../lib/interop.js';
+import { migrations as coopMigrations } from '../../subgraphs/coop/db/migrations/index.js';
+import { importMdsTrips } from '../../subgraphs/coop/interop/apply.js';
+import { parseMdsTrips } from '../../subgraphs/coop/interop/mds.js';
+import { migrations as depositoryMigrations } from '../../subgraphs/depository/db/migrations/index.js';
+import {
+  PROVISIONING_DOMAINS,
+  importPubliccodeDocument,
+  loadPubliccodeExports,
+} from '../../subgraphs/depository/interop/apply.js';
+import {
+  parsePubliccode,
+  toPubliccodeYaml,
+  type PubliccodeParse,
+} from '../../subgraphs/depository/interop/publiccode.js';
+import { migrations as productionMigrations } from '../../subgraphs/production/db/migrations/index.js';
+import { ASSET_KINDS, importOkhDocument, loadOkhExports } from '../../subgraphs/production/interop/apply.js';
+import { parseOkh, toOkhToml } from '../../subgraphs/production/interop/okh.js';
+
+/** Kinds the import command knows; `gbfs` is planned but not implemented here yet. */
+export const IMPORT_KINDS = ['publiccode', 'okh', 'mds-trips', 'gbfs'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+export const EXPORT_KINDS = ['publiccode', 'okh'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
+/** A problem with the command line itself: reported with exit code 2, nothing read or written. */
+export class UsageError extends Error {}
+
+const MIGRATIONS: Partial<Record<SubgraphName, Record<string, Migration>>> = {
+  depository: depositoryMigrations,
+  production: productionMigrations,
+  coop: coopMigrations,
+};
+
+/** The files an import reads: the file given, or every file with a matching extension under the folder, sorted. */
+export function collectFiles(kind: ImportKind, target: string): string[] {
+  const extensions: Record<ImportKind, string[]> = {
+    publiccode: ['.yml', '.yaml'],
+    okh: ['.toml', '.yml', '.yaml'],
+    'mds-trips': ['.json'],
+    gbfs: ['.json'],
+  };
+  if (!fs.existsSync(target)) throw new UsageError(`${target}: no such file or folder`);
+  if (fs.statSync(target).isFile()) return [target];
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (extensions[kind].some((extension) => entry.name.toLowerCase().endsWith(extension))) files.push(full);
+    }
+  };
+  walk(target);
+  return files;
+}
+
+/** Opens a subgraph's database and brings it to the latest migration. */
+async function openMigrated(name: SubgraphName, database: DatabaseConfig): Promise<Knex> {
+  const db = openDatabase(database);
+  try {
+    await migrateToLatest(db, name, MIGRATIONS[name]!, database);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}
+
+/**
+ * Reads cities and protocol cooperatives from the league database, read-only. A league
+ * database that does not exist yet (no SQLite file, no tables) gives an empty directory:
+ * names are then reported unmatched, and no file is created.
+ */
+export async function loadLeagueDirectory(database: DatabaseConfig): Promise<LeagueDirectory> {
+  const empty: LeagueDirectory = { available: false, cities: [], protocolCooperatives: [] };
+  if (!isPostgres(database) && (database.filename === ':memory:' || !fs.existsSync(database.filename))) return empty;
+  const db = openDatabase(database);
+  try {
+    if (!(await db.schema.hasTable('cities')) || !(await db.schema.hasTable('protocol_cooperatives'))) return empty;
+    const [cities, protocolCooperatives] = await Promise.all([
+      db('cities').select('id', 'name').orderBy('id'),
+      db('protocol_cooperatives').select('id', 'name', 'website').orderBy('id'),
+    ]);
+    return { available: cities.length > 0, cities, protocolCooperatives };
+  } finally {
+    await db.destroy();
+  }
+}
+
+export interface ImportOptions {
+  databases: Record<SubgraphName, DatabaseConfig>;
+  /** mds-trips: the platform co-op the trips are usage of. */
+  coop?: string;
+  /** publiccode: the provisioning domain of new applications whose document names none. */
+  domain?: string;
+  /** okh: the asset kind of new designs. */
+  assetKind?: string;
+  now?: Date;
+  /** Progress of long imports (MDS trips): done out of total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Checks an import's options for its kind before anything is opened. */
+function checkOptions(kind: ImportKind, options: ImportOptions): void {
+  if (kind === 'gbfs') throw new UsageError('kind gbfs is not implemented yet');
+  if (kind === 'mds-trips' && !options.coop) throw new UsageError('mds-trips needs --coop <platform co-op id>');
+  if (kind !== 'mds-trips' && options.coop) throw new UsageError('--coop applies to mds-trips only');
+  if (options.domain !== undefined && (kind !== 'publiccode' || !PROVISIONING_DOMAINS.includes(options.domain))) {
+    throw new UsageError(`--domain applies to publiccode and must be one of ${PROVISIONING_DOMAINS.join(', ')}`);
+  }
+  if (options.assetKind !== undefined && (kind !== 'okh' || !ASSET_KINDS.includes(options.assetKind))) {
+    throw new UsageError(`--asset-kind applies to okh and must be one of ${ASSET_KINDS.join(', ')}`);
+  }
+}
+
+/**
+ * Imports a file or a folder of files of one kind and returns one report per file. Each
+ * file is imported in its own transaction: a refused file changes nothing, and importing the
+ * same files again reports every record unchanged.
+ */
+export async function runImport(kind: ImportKind, target: string, options: ImportOptions): Promise<FileReport[]> {
+  checkOptions(kind, options);
+  const files = collectFiles(kind, target);
+  if (kind === 'publiccode') return importPubliccodeFiles(files, options);
+  if (kind === 'okh') return importOkhFiles(files, options);
+  return importMdsFiles(files, options);
+}
+
+const readFile = (file: string) => fs.readFileSync(file, 'utf8');
+
+async function importPubliccodeFiles(files: readonly string[], options: ImportOptions): Promise<FileReport[]> {
+  const directory = await loadLeagueDirectory(options.databases.league);
+  const db = await openMigrated('depository', options.databases.depository);
+  try {
+    const parsed = files.map((file): { file: string; parse?: PubliccodeParse; refused?: string } => {
+      try {
+        return { file, parse: parsePubliccode(readFile(file), options.now) };
+      } catch (error) {
+        if (error instanceof RefusedFileError) return { file, refused: error.message };
+        throw error;
+      }
+    });
+    // Applications before adaptations, so a folder can hold an application and its adaptations.
+    const basedOn = (entry: (typeof parsed)[number]) =>
+      entry.parse?.ok && entry.parse.document.isBasedOn.length > 0 ? 1 : 0;
+    const order = [...parsed].sort((a, b) => basedOn(a) - basedOn(b));
+    // Two files of one import describing the same url: which one is right cannot be told.
+    const filesOfUrl = new Map<string, string[]>();
+    for (const entry of parsed) {
+      if (entry.parse?.ok)
+        filesOfUrl.set(entry.parse.document.url, [...(filesOfUrl.get(entry.parse.document.url) ?? []), entry.file]);
+    }
+    const reports = new Map<string, FileReport>();
+    for (const entry of order) {
+      const report: FileReport = { file: entry.file, records: [], notes: [] };
+      const others = entry.parse?.ok
+        ? filesOfUrl.get(entry.parse.document.url)!.filter((file) => file !== entry.file)
+        : [];
+      if (entry.refused) report.refused = entry.refused;
+      else if (others.length > 0) {
+        report.records.push({
+          key: entry.parse!.key,
+          status: 'rejected',
+          reason: `url: also described by ${others.join(', ')} in this import; which one is right cannot be told, so none is imported (import them one at a time)`,
+          notes: [],
+        });
+      } else if (!entry.parse!.ok) {
+        report.records.push({
+          key: entry.parse!.key,
+          status: 'rejected',
+          reason: entry.parse!.problems.join('; '),
+          notes: [],
+        });
+      } else {
+        report.records.push(
+          await importPubliccodeDocument(db, entry.parse!.document, {
+            directory,
+            domain: options.domain,
+            now: options.now,
+          }),
+        );
+      }
+      reports.set(entry.file, report);
+    }
+    return files.map((file) => reports.get(file)!);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function importOkhFiles(files: readonly string[], options: ImportOptions): Promise<FileReport[]> {
+  const db = await openMigrated('production', options.databases.production);
+  try {
+    const reports: FileReport[] = [];
+    for (const file of files) {
+      const report: FileReport = { file, records: [], notes: [] };
+      try {
+        const format = file.toLowerCase().endsWith('.toml') ? 'toml' : 'v1';
+        const parse = parseOkh(readFile(file), format);
+        if (!parse.ok)
+          report.records.push({ key: parse.key, status: 'rejected', reason: parse.problems.join('; '), notes: [] });
+        else report.records.push(...(await importOkhDocument(db, parse.document, { assetKind: options.assetKind })));
+      } catch (error) {
+        if (!(error instanceof RefusedFileError)) throw error;
+        report.refused = error.message;
+      }
+      reports.push(report);
+    }
+    return reports;
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function importMdsFiles(files: readonly string[], options: ImportOptions): Promise<FileReport[]> {
+  const db = await openMigrated('coop', options.databases.coop);
+  try {
+    const reports: FileReport[] = [];
+    for (const file of files) {
+      const report: FileReport = { file, records: [], notes: [] };
+      try {
+        const { trips } = parseMdsTrips(readFile(file));
+        const result = await importMdsTrips(db, options.coop!, trips, {
+          now: options.now,
+          onProgress: options.onProgress,
+        });
+        report.records = result.records;
+        report.notes = result.notes;
+      } catch (error) {
+        if (!(error instanceof RefusedFileError)) throw error;
+        report.refused = error.message;
+      }
+      reports.push(report);
+    }
+    return reports;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** One exported document: where it goes under the output folder, and its text. */
+export interface ExportedFile {
+  path: string;
+  content: string;
+}
+
+export interface ExportOptions {
+  databases: Record<SubgraphName, DatabaseConfig>;
+  /** Ids to export; all records when absent. */
+  ids?: string[];
+  /** Base of the graph's record URLs, for records with no public repository. */
+  baseUrl: string;
+}
+
+/**
+ * Exports publiccode.yml documents (`applications/<id>.publiccode.yml`,
+ * `adaptations/<id>.publiccode.yml`) or okh.toml manifests (`<id>.okh.toml`). Reads only.
+ * An id that names nothing is a UsageError.
+ */
+export async function runExport(kind: ExportKind, options: ExportOptions): Promise<ExportedFile[]> {
+  if (kind === 'publiccode') {
+    const directory = await loadLeagueDirectory(options.databases.league);
+    const db = await openMigrated('depository', options.databases.depository);
+    try {
+      const records = await loadPubliccodeExports(db, directory, options.baseUrl, options.ids);
+      missingIds(
+        options.ids,
+        records.map((record) => record.id),
+      );
+      return records.map((record) => ({
+        path: path.join(`${record.entity}s`, `${record.id}.publiccode.yml`),
+        content: toPubliccodeYaml(record.document),
+      }));
+    } finally {
+      await db.destroy();
+    }
+  }
+  const db = await openMigrated('production', options.databases.production);
+  try {
+    const designs = await loadOkhExports(db, options.baseUrl, options.ids);
+    missingIds(
+      options.ids,
+      designs.map((design) => design.id),
+    );
+    return designs.map((design) => ({ path: `${design.id}.okh.toml`, content: toOkhToml(design.manifest) }));
+  } finally {
+    await db.destroy();
+  }
+}
+
+function missingIds(wanted: readonly string[] | undefined, found: readonly string[]): void {
+  const missing = (wanted ?? []).filter((id) => !found.includes(id));
+  if (missing.length > 0) throw new UsageError(`nothing to export with id ${missing.join(', ')}`);
+}

@@ -1,0 +1,90 @@
+/**
+ * Monthly partitions of `usage_events` on PostgreSQL (migration 0002): one partition per
+ * calendar month of `day`, so ingest, retention and bin rebuilds touch one month at a time.
+ * A default partition catches rows of a month that has no partition yet (any writer that
+ * forgot to call `ensureMonthPartitions`), so an insert never fails for want of one; creating
+ * the month's partition moves such rows out of it. SQLite keeps one plain table.
+ */
+import type { Knex } from 'knex';
+
+/** The partitioned table and its catch-all partition. */
+export const PARTITIONED_TABLE = 'usage_events';
+export const DEFAULT_PARTITION = 'usage_events_default';
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** True when the handle (or transaction) talks to PostgreSQL. */
+export function isPostgresHandle(db: Knex | Knex.Transaction): boolean {
+  return db.client.config.client === 'pg';
+}
+
+/** The partition holding one month's events: `usage_events_2025_03` for "2025-03". */
+export function partitionName(month: string): string {
+  if (!MONTH.test(month)) throw new Error(`Not a month (YYYY-MM): "${month}"`);
+  return `${PARTITIONED_TABLE}_${month.replace('-', '_')}`;
+}
+
+/**
+ * The bounds of a month's partition as SQL literals, first day included, first day of the
+ * next month excluded. Partition bounds cannot be bind parameters, hence literals; the month
+ * is checked against a strict pattern first, so nothing but digits and dashes gets in.
+ */
+export function monthBounds(month: string): { from: string; to: string } {
+  partitionName(month);
+  const [year, mon] = month.split('-').map(Number) as [number, number];
+  const next = mon === 12 ? `${year + 1}-01` : `${year}-${String(mon + 1).padStart(2, '0')}`;
+  return { from: `'${month}-01'`, to: `'${next}-01'` };
+}
+
+/** The months (YYYY-MM) that have a partition, sorted; empty on SQLite. */
+export async function monthPartitions(db: Knex | Knex.Transaction): Promise<string[]> {
+  if (!isPostgresHandle(db)) return [];
+  const result = await db.raw(
+    `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+     where i.inhparent = to_regclass(?)`,
+    [PARTITIONED_TABLE],
+  );
+  const prefix = `${PARTITIONED_TABLE}_`;
+  return (result.rows as { name: string }[])
+    .map((row) => row.name.slice(prefix.length).replace('_', '-'))
+    .filter((month) => MONTH.test(month))
+    .sort();
+}
+
+/**
+ * Creates the partitions of the months the given days (YYYY-MM-DD) fall in, where missing.
+ * A no-op on SQLite, and one catalog query on PostgreSQL when all exist (the usual case).
+ * Creators take turns on an advisory lock, so two ingests reaching a new month at once do
+ * not both create it; inside a transaction the lock and the new partition last until commit.
+ */
+export async function ensureMonthPartitions(db: Knex | Knex.Transaction, days: Iterable<string>): Promise<void> {
+  if (!isPostgresHandle(db)) return;
+  const wanted = new Set<string>();
+  for (const day of days) wanted.add(day.slice(0, 7));
+  if (wanted.size === 0) return;
+  const existing = new Set(await monthPartitions(db));
+  if ([...wanted].every((month) => existing.has(month))) return;
+  await db.transaction(async (trx) => {
+    await trx.raw(`select pg_advisory_xact_lock(hashtext(current_schema() || '.' || ?))`, [PARTITIONED_TABLE]);
+    const present = new Set(await monthPartitions(trx));
+    for (const month of [...wanted].sort()) {
+      if (!present.has(month)) await createMonthPartition(trx, month);
+    }
+  });
+}
+
+/**
+ * Creates one month's partition. Rows of that month sitting in the default partition are
+ * moved into the new table before it is attached (PostgreSQL refuses to add a partition
+ * while the default one holds rows that belong to it); attaching builds its indexes.
+ */
+async function createMonthPartition(trx: Knex.Transaction, month: string): Promise<void> {
+  const name = partitionName(month);
+  const { from, to } = monthBounds(month);
+  await trx.raw(`create table ?? (like ?? including defaults)`, [name, PARTITIONED_TABLE]);
+  await trx.raw(
+    `with moved as (delete from ?? where day >= ${from} and day < ${to} returning *) insert into ?? select * from moved`,
+    [DEFAULT_PARTITION, name],
+  );
+  await trx.raw(`alter table ?? attach partition ?? for values from (${from}) to (${to})`, [PARTITIONED_TABLE, name]);
+}

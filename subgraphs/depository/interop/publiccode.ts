@@ -1,0 +1,513 @@
+/**
+ * publiccode.yml as pure functions: parsing a document and checking the keys the depository
+ * maps (a malformed file or an unsupported version throws `RefusedFileError`; every other
+ * problem is listed against the key at fault), and writing a document from stored records.
+ * No database and no GraphQL here; `apply.ts` matches and writes.
+ */
+import { LineCounter, isMap, parseDocument, stringify, type Document } from 'yaml';
+import { latestToday } from '../../../lib/dates.js';
+import { RefusedFileError, checkLicence, isWebUrl } from '../../../lib/interop.js';
+import { version as checkVersion } from '../resolvers/validate.js';
+
+/**
+ * The `publiccodeYmlVersion` values read: "0" (the standard's "latest 0.x") and 0.2 to 0.5,
+ * exactly those the official JSON Schema accepts. The keys mapped here mean the same in all
+ * of them; 0.6 and 0.7 are refused until the schema the tests validate against covers them.
+ */
+export const SUPPORTED_VERSIONS: readonly string[] = [
+  '0',
+  '0.2',
+  '0.2.0',
+  '0.2.1',
+  '0.2.2',
+  '0.3',
+  '0.3.0',
+  '0.4',
+  '0.4.0',
+  '0.5',
+  '0.5.0',
+];
+
+/** The version exports declare: every key they write exists, with this meaning, since 0.4. */
+export const EXPORT_VERSION = '0.4';
+
+export const DEVELOPMENT_STATUSES: readonly string[] = ['concept', 'development', 'beta', 'stable', 'obsolete'];
+export const SOFTWARE_TYPES: readonly string[] = [
+  'standalone/mobile',
+  'standalone/iot',
+  'standalone/desktop',
+  'standalone/web',
+  'standalone/backend',
+  'standalone/other',
+  'addon',
+  'library',
+  'configurationFiles',
+];
+export const MAINTENANCE_TYPES: readonly string[] = ['internal', 'contract', 'community', 'none'];
+
+/** Longest name and summary stored, as the depository's own writes allow. */
+export const MAX_NAME_LENGTH = 200;
+export const MAX_SUMMARY_LENGTH = 5000;
+/** The standard's limit on `shortDescription`. */
+export const MAX_SHORT_DESCRIPTION = 150;
+
+/**
+ * `intendedAudience.scope` values that name one provisioning domain; the other scopes say
+ * nothing about it. The first listed per domain is what exports write.
+ */
+export const SCOPE_DOMAINS: readonly (readonly [scope: string, domain: string])[] = [
+  ['transportation', 'MOBILITY'],
+  ['energy', 'ENERGY'],
+  ['agriculture', 'FOOD'],
+  ['welfare', 'CARE'],
+  ['healthcare', 'CARE'],
+];
+
+/** An organisation as publiccode.yml gives one (`fundedBy` items, `organisation`). */
+export interface PubliccodeOrganisation {
+  name: string | null;
+  uri: string;
+}
+
+/** A publiccode.yml document whose mapped keys passed every check. */
+export interface PubliccodeDocument {
+  version: string;
+  name: string;
+  url: string;
+  landingUrl: string | null;
+  isBasedOn: string[];
+  softwareVersion: string | null;
+  releaseDate: string | null;
+  platforms: string[];
+  categories: string[];
+  usedBy: string[];
+  fundedBy: PubliccodeOrganisation[];
+  organisation: PubliccodeOrganisation | null;
+  developmentStatus: string;
+  softwareType: string;
+  scope: string[];
+  /** The `description` section's language the summary comes from (`en` when there is one). */
+  descriptionLanguage: string;
+  summary: string;
+  license: string;
+  /** Deprecated SPDX ids the licence uses (accepted, reported). */
+  deprecatedLicenceIds: string[];
+  maintenanceType: string;
+  localisationReady: boolean;
+  availableLanguages: string[];
+}
+
+/** The outcome of reading one document: its mapped keys, or every problem found. */
+export type PubliccodeParse =
+  { ok: true; key: string; document: PubliccodeDocument } | { ok: false; key: string; problems: string[] };
+
+/** Plain text: no control characters other than tab and line breaks. */
+const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Parses YAML text into a document whose dates stay strings (YAML 1.2 core schema), with
+ * duplicate keys an error. Throws `RefusedFileError` naming the line of the first error.
+ */
+export function parseYaml(text: string): { value: unknown; lineOf: (path: (string | number)[]) => number | null } {
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  const error = doc.errors[0];
+  if (error) {
+    const line = error.linePos?.[0].line;
+    throw new RefusedFileError(
+      `malformed YAML${line ? ` at line ${line}` : ''}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+    );
+  }
+  const lineOf = (path: (string | number)[]): number | null => {
+    for (let end = path.length; end > 0; end--) {
+      const node = doc.getIn(path.slice(0, end), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return null;
+  };
+  if (!isMap(doc.contents))
+    throw new RefusedFileError('malformed publiccode.yml: the document is not a mapping of keys');
+  return { value: doc.toJS(), lineOf };
+}
+
+/**
+ * Reads a publiccode.yml text. Malformed YAML, a missing or unsupported
+ * `publiccodeYmlVersion` throw `RefusedFileError`; any other problem is listed, each with
+ * its key (and line): missing mandatory keys, a licence that is not SPDX, bad URLs or dates.
+ */
+export function parsePubliccode(text: string, now: Date = new Date()): PubliccodeParse {
+  const { value, lineOf } = parseYaml(text);
+  const raw = value as Record<string, unknown>;
+  const versionValue = raw.publiccodeYmlVersion;
+  if (versionValue === undefined)
+    throw new RefusedFileError(
+      'publiccodeYmlVersion is missing: the file does not say which version of the standard it follows',
+    );
+  if (typeof versionValue !== 'string') {
+    throw new RefusedFileError(
+      `publiccodeYmlVersion must be a quoted string such as "0.4", got ${JSON.stringify(versionValue)}`,
+    );
+  }
+  if (!SUPPORTED_VERSIONS.includes(versionValue)) {
+    throw new RefusedFileError(
+      `unsupported publiccodeYmlVersion "${versionValue}": this importer reads ${SUPPORTED_VERSIONS.join(', ')}`,
+    );
+  }
+
+  const problems: string[] = [];
+  const at = (path: (string | number)[]) => {
+    const line = lineOf(path);
+    return `${path.join('.')}${line ? ` (line ${line})` : ''}`;
+  };
+  const problem = (path: (string | number)[], message: string) => problems.push(`${at(path)}: ${message}`);
+  const missing = (path: string[]) => problems.push(`${path.join('.')}: missing (mandatory)`);
+
+  const text_ = (path: (string | number)[], input: unknown, max: number, mandatory: boolean): string | null => {
+    if (input === undefined || input === null) {
+      if (mandatory) missing(path.map(String));
+      return null;
+    }
+    if (typeof input !== 'string') {
+      problem(path, `must be text, got ${Array.isArray(input) ? 'a list' : typeof input}`);
+      return null;
+    }
+    const trimmed = input.trim();
+    if (trimmed === '') return (problem(path, 'must not be empty'), null);
+    if ([...trimmed].length > max) return (problem(path, `must be at most ${max} characters`), null);
+    if (NOT_TEXT.test(trimmed)) return (problem(path, 'must be plain text (no control characters)'), null);
+    return trimmed;
+  };
+  const list = (path: string[], input: unknown, mandatory: boolean): string[] => {
+    if (input === undefined || input === null) {
+      if (mandatory) missing(path);
+      return [];
+    }
+    if (!Array.isArray(input) || input.some((item) => typeof item !== 'string' || item.trim() === '')) {
+      problem(path, 'must be a list of texts');
+      return [];
+    }
+    if (mandatory && input.length === 0) problem(path, 'must list at least one value');
+    return input.map((item: string) => item.trim());
+  };
+  const oneOf = (path: string[], input: unknown, allowed: readonly string[]): string => {
+    if (input === undefined || input === null) return (missing(path), '');
+    if (typeof input !== 'string' || !allowed.includes(input)) {
+      problem(path, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(input)}`);
+      return '';
+    }
+    return input;
+  };
+  const organisation = (path: (string | number)[], input: unknown): PubliccodeOrganisation | null => {
+    if (!isObject(input)) return (problem(path, 'must be a mapping with uri and name'), null);
+    const uri = typeof input.uri === 'string' ? input.uri.trim() : '';
+    if (!uri) return (problem([...path, 'uri'], 'missing (mandatory)'), null);
+    try {
+      new URL(uri);
+    } catch {
+      return (problem([...path, 'uri'], `must be a URI, got ${JSON.stringify(uri)}`), null);
+    }
+    const name = input.name === undefined ? null : text_([...path, 'name'], input.name, MAX_NAME_LENGTH, false);
+    return { name, uri };
+  };
+
+  const name = text_(['name'], raw.name, MAX_NAME_LENGTH, true);
+  let url = '';
+  if (raw.url === undefined) missing(['url']);
+  else if (typeof raw.url !== 'string') problem(['url'], 'must be a URL');
+  else {
+    try {
+      new URL(raw.url.trim());
+      url = raw.url.trim();
+    } catch {
+      problem(['url'], `must be a URL, got ${JSON.stringify(raw.url)}`);
+    }
+  }
+  let landingUrl: string | null = null;
+  if (raw.landingURL !== undefined) {
+    if (isWebUrl(raw.landingURL)) landingUrl = raw.landingURL.trim();
+    else problem(['landingURL'], `must be an http(s) URL, got ${JSON.stringify(raw.landingURL)}`);
+  }
+  let isBasedOn: string[] = [];
+  if (raw.isBasedOn !== undefined) {
+    const values = typeof raw.isBasedOn === 'string' ? [raw.isBasedOn] : raw.isBasedOn;
+    if (Array.isArray(values) && values.every((item) => typeof item === 'string' && item.trim() !== '')) {
+      isBasedOn = values.map((item: string) => item.trim());
+    } else problem(['isBasedOn'], 'must be a URL or a list of URLs');
+  }
+
+  let softwareVersion: string | null = null;
+  if (raw.softwareVersion !== undefined) {
+    if (typeof raw.softwareVersion !== 'string') {
+      problem(['softwareVersion'], `must be a quoted string, got ${JSON.stringify(raw.softwareVersion)}`);
+    } else {
+      try {
+        softwareVersion = checkVersion('softwareVersion', raw.softwareVersion.trim());
+      } catch {
+        problem(
+          ['softwareVersion'],
+          `must be a version like 1.2.0, v1.2.0, 2024.1 or 2.0.0-rc.1, got ${JSON.stringify(raw.softwareVersion)}`,
+        );
+      }
+    }
+  }
+  let releaseDate: string | null = null;
+  if (raw.releaseDate !== undefined) {
+    const day = raw.releaseDate;
+    const latest = latestToday(now);
+    if (typeof day !== 'string' || !ISO_DAY.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
+      problem(['releaseDate'], `must be a date YYYY-MM-DD, got ${JSON.stringify(day)}`);
+    } else if (new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) {
+      problem(['releaseDate'], `is not a calendar day: ${day}`);
+    } else if (day < '2000-01-01' || day > latest) {
+      problem(['releaseDate'], `must be a day from 2000-01-01 to today, got ${day}`);
+    } else releaseDate = day;
+  }
+  if (raw.softwareVersion !== undefined && raw.releaseDate === undefined) {
+    problem(['releaseDate'], 'missing: mandatory once softwareVersion says the software was released');
+  }
+
+  const platforms = list(['platforms'], raw.platforms, true);
+  const categories = list(['categories'], raw.categories, false);
+  const usedBy = list(['usedBy'], raw.usedBy, false);
+  const fundedBy: PubliccodeOrganisation[] = [];
+  if (raw.fundedBy !== undefined) {
+    if (!Array.isArray(raw.fundedBy)) problem(['fundedBy'], 'must be a list of organisations');
+    else
+      raw.fundedBy.forEach((item, index) => {
+        const found = organisation(['fundedBy', index], item);
+        if (found) fundedBy.push(found);
+      });
+  }
+  const organisationValue = raw.organisation === undefined ? null : organisation(['organisation'], raw.organisation);
+  const developmentStatus = oneOf(['developmentStatus'], raw.developmentStatus, DEVELOPMENT_STATUSES);
+  const softwareType = oneOf(['softwareType'], raw.softwareType, SOFTWARE_TYPES);
+  const audience = raw.intendedAudience;
+  const scope = isObject(audience) ? list(['intendedAudience', 'scope'], audience.scope, false) : [];
+
+  let descriptionLanguage = '';
+  let summary: string | null = null;
+  if (raw.description === undefined) missing(['description']);
+  else if (!isObject(raw.description) || Object.keys(raw.description).length === 0) {
+    problem(['description'], 'must hold at least one language section');
+  } else {
+    const languages = Object.keys(raw.description);
+    for (const language of languages) {
+      const section = raw.description[language];
+      if (!isObject(section)) problem(['description', language], 'must be a mapping');
+      else if (section.shortDescription === undefined) missing(['description', language, 'shortDescription']);
+    }
+    descriptionLanguage =
+      languages.find((language) => language === 'en') ??
+      languages.find((language) => /^en-/i.test(language)) ??
+      languages[0]!;
+    const section = raw.description[descriptionLanguage];
+    if (isObject(section)) {
+      const short = text_(
+        ['description', descriptionLanguage, 'shortDescription'],
+        section.shortDescription,
+        MAX_SUMMARY_LENGTH,
+        true,
+      );
+      const long =
+        section.longDescription === undefined
+          ? null
+          : text_(['description', descriptionLanguage, 'longDescription'], section.longDescription, 10_000, false);
+      summary = short === null ? null : summaryOf(short, long);
+      if (summary && [...summary].length > MAX_SUMMARY_LENGTH) {
+        problem(
+          ['description', descriptionLanguage, 'longDescription'],
+          `must be at most ${MAX_SUMMARY_LENGTH} characters`,
+        );
+        summary = null;
+      }
+    }
+  }
+
+  let license = '';
+  let deprecatedLicenceIds: string[] = [];
+  const legal = raw.legal;
+  if (legal === undefined) missing(['legal']);
+  else if (!isObject(legal)) problem(['legal'], 'must be a mapping');
+  else if (legal.license === undefined) missing(['legal', 'license']);
+  else {
+    const check = checkLicence(legal.license);
+    if (check.ok) {
+      license = (legal.license as string).trim();
+      deprecatedLicenceIds = check.deprecated;
+    } else problem(['legal', 'license'], check.problem);
+  }
+
+  let maintenanceType = '';
+  if (raw.maintenance === undefined) missing(['maintenance']);
+  else if (!isObject(raw.maintenance)) problem(['maintenance'], 'must be a mapping');
+  else maintenanceType = oneOf(['maintenance', 'type'], raw.maintenance.type, MAINTENANCE_TYPES);
+
+  let localisationReady = false;
+  let availableLanguages: string[] = [];
+  const localisation = raw.localisation;
+  if (localisation === undefined) missing(['localisation']);
+  else if (!isObject(localisation)) problem(['localisation'], 'must be a mapping');
+  else {
+    if (typeof localisation.localisationReady !== 'boolean') {
+      if (localisation.localisationReady === undefined) missing(['localisation', 'localisationReady']);
+      else problem(['localisation', 'localisationReady'], 'must be true or false');
+    } else localisationReady = localisation.localisationReady;
+    availableLanguages = list(['localisation', 'availableLanguages'], localisation.availableLanguages, true);
+  }
+
+  const key = typeof raw.url === 'string' ? raw.url.trim() : typeof raw.name === 'string' ? raw.name : '(no url)';
+  if (problems.length > 0 || name === null || summary === null) return { ok: false, key, problems };
+  return {
+    ok: true,
+    key,
+    document: {
+      version: versionValue,
+      name,
+      url,
+      landingUrl,
+      isBasedOn,
+      softwareVersion,
+      releaseDate,
+      platforms,
+      categories,
+      usedBy,
+      fundedBy,
+      organisation: organisationValue,
+      developmentStatus,
+      softwareType,
+      scope,
+      descriptionLanguage,
+      summary,
+      license,
+      deprecatedLicenceIds,
+      maintenanceType,
+      localisationReady,
+      availableLanguages,
+    },
+  };
+}
+
+/**
+ * The summary a description gives: its shortDescription, unless that is the cut-short start
+ * of its longDescription (ending in "…", as exports write a summary longer than the
+ * standard's 150 characters), then the whole longDescription.
+ */
+export function summaryOf(short: string, long: string | null): string {
+  if (long && short.endsWith('…') && long.startsWith(short.slice(0, -1).trimEnd())) return long;
+  return short;
+}
+
+/** The description section an export writes for a summary, within the standard's limits. */
+export function descriptionOf(summary: string): { shortDescription: string; longDescription?: string } {
+  const characters = [...summary];
+  if (characters.length <= MAX_SHORT_DESCRIPTION) return { shortDescription: summary };
+  const cut = characters
+    .slice(0, MAX_SHORT_DESCRIPTION - 1)
+    .join('')
+    .trimEnd();
+  return { shortDescription: `${cut}…`, longDescription: summary };
+}
+
+/** The provisioning domain a document's `intendedAudience.scope` names, or null when none or several. */
+export function domainOfScope(scope: readonly string[]): string | null {
+  const domains = new Set(SCOPE_DOMAINS.filter(([value]) => scope.includes(value)).map(([, domain]) => domain));
+  return domains.size === 1 ? [...domains][0]! : null;
+}
+
+/** The scope an export writes for a domain; none for HOUSING and TOOLS, which no scope names. */
+export function scopeOfDomain(domain: string): string | null {
+  return SCOPE_DOMAINS.find(([, value]) => value === domain)?.[0] ?? null;
+}
+
+/** The keys of a document that have no column of their own, as stored per application. */
+export interface PubliccodeKeys {
+  developmentStatus: string;
+  softwareType: string;
+  platforms: string[];
+  categories: string[];
+  maintenanceType: string;
+  localisationReady: boolean;
+  availableLanguages: string[];
+  descriptionLanguage: string;
+}
+
+/**
+ * What an export writes for an application no publiccode.yml has described: a web
+ * application in English, maintained by its community, `stable` once it has a release
+ * numbered 1 or higher and `development` before.
+ */
+export function defaultKeys(latestVersion: string | null): PubliccodeKeys {
+  const major = latestVersion ? Number(/^v?(\d+)/.exec(latestVersion)?.[1] ?? 0) : 0;
+  return {
+    developmentStatus: major >= 1 ? 'stable' : 'development',
+    softwareType: 'standalone/web',
+    platforms: ['web'],
+    categories: [],
+    maintenanceType: 'community',
+    localisationReady: false,
+    availableLanguages: ['en'],
+    descriptionLanguage: 'en',
+  };
+}
+
+/** True when two sets of keys are the same, list order included. */
+export function sameKeys(a: PubliccodeKeys, b: PubliccodeKeys): boolean {
+  return JSON.stringify(a, Object.keys(a).sort()) === JSON.stringify(b, Object.keys(b).sort());
+}
+
+/** Everything one exported document holds, already resolved to names and URLs. */
+export interface PubliccodeExport {
+  name: string;
+  url: string;
+  landingUrl: string | null;
+  isBasedOn: string | null;
+  release: { version: string; releasedOn: string } | null;
+  keys: PubliccodeKeys;
+  usedBy: string[];
+  fundedBy: PubliccodeOrganisation[];
+  organisation: PubliccodeOrganisation | null;
+  scope: string | null;
+  summary: string;
+  license: string;
+}
+
+/**
+ * Writes a publiccode.yml document, keys in the order of the standard's examples. Strings a
+ * YAML 1.1 reader would take for something else (dates, `yes`) are quoted.
+ */
+export function toPubliccodeYaml(record: PubliccodeExport): string {
+  const document: Record<string, unknown> = {
+    publiccodeYmlVersion: EXPORT_VERSION,
+    name: record.name,
+    url: record.url,
+  };
+  if (record.landingUrl) document.landingURL = record.landingUrl;
+  if (record.isBasedOn) document.isBasedOn = record.isBasedOn;
+  if (record.release) {
+    document.softwareVersion = record.release.version;
+    document.releaseDate = record.release.releasedOn;
+  }
+  document.platforms = record.keys.platforms;
+  if (record.keys.categories.length > 0) document.categories = record.keys.categories;
+  if (record.usedBy.length > 0) document.usedBy = record.usedBy;
+  if (record.fundedBy.length > 0) document.fundedBy = record.fundedBy.map(organisationOut);
+  document.developmentStatus = record.keys.developmentStatus;
+  document.softwareType = record.keys.softwareType;
+  if (record.scope) document.intendedAudience = { scope: [record.scope] };
+  document.description = { [record.keys.descriptionLanguage]: descriptionOf(record.summary) };
+  document.legal = { license: record.license };
+  document.maintenance = { type: record.keys.maintenanceType };
+  document.localisation = {
+    localisationReady: record.keys.localisationReady,
+    availableLanguages: record.keys.availableLanguages,
+  };
+  if (record.organisation) document.organisation = organisationOut(record.organisation);
+  return stringify(document, { version: '1.1', lineWidth: 0 });
+}
+
+const organisationOut = (organisation: PubliccodeOrganisation) =>
+  organisation.name ? { uri: organisation.uri, name: organisation.name } : { uri: organisation.uri };

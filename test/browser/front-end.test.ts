@@ -1,0 +1,112 @@
+/**
+ * The front end's pure parts, without a browser: the explorer's example is design.md's city
+ * report, month periods cover the year exactly, a suppressed figure never reads as a number,
+ * and the year the city page opens on.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lib/config.js';
+import { defaultYear, yearFromSearch, yearOptions } from '../../web/src/dashboard/years.js';
+import { figureState, figureText, FORMATS } from '../../web/src/format.js';
+import {
+  CITY_REPORT as EXPLORER_EXAMPLE,
+  CITY_REPORT_VARIABLES,
+  CITY_YEAR,
+  MONTH_KEYS,
+  monthPeriods,
+  yearPeriod,
+} from '../../web/src/queries.js';
+import { CITY_REPORT, REPORT_PERIOD } from '../queries.js';
+
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+describe('the explorer example', () => {
+  it("is design.md's CityReport with the README's variables", () => {
+    expect(squash(EXPLORER_EXAMPLE)).toBe(squash(CITY_REPORT));
+    expect(CITY_REPORT_VARIABLES).toEqual({ id: 'gent', ...REPORT_PERIOD });
+  });
+});
+
+describe('the built pages', () => {
+  it('keep the html tag gateway/web.ts marks when the explorer is off', () => {
+    const html = fs.readFileSync(path.resolve(import.meta.dirname, '../../web/index.html'), 'utf8');
+    expect(html).toContain('<html lang="en">');
+  });
+});
+
+describe('the city page query', () => {
+  it("stays within the gateway's alias limit", () => {
+    const aliases = CITY_YEAR.match(/\b\w+:\s*sharing\(/g) ?? [];
+    expect(aliases).toHaveLength(12);
+    expect(aliases.length).toBeLessThanOrEqual(loadConfig({}).gateway.limits.maxAliases);
+  });
+});
+
+describe('month periods', () => {
+  it.each([2023, 2024, 2100])('cover %i day by day, with no gap or overlap', (year) => {
+    const months = monthPeriods(year);
+    expect(Object.keys(months)).toEqual([...MONTH_KEYS]);
+    const periods = MONTH_KEYS.map((key) => months[key]);
+    expect(periods[0]!.from).toBe(yearPeriod(year).from);
+    expect(periods[11]!.to).toBe(yearPeriod(year).to);
+    for (let i = 1; i < periods.length; i++) {
+      const dayAfter = new Date(`${periods[i - 1]!.to}T00:00:00Z`);
+      dayAfter.setUTCDate(dayAfter.getUTCDate() + 1);
+      expect(periods[i]!.from).toBe(dayAfter.toISOString().slice(0, 10));
+    }
+  });
+
+  it('knows leap years', () => {
+    expect(monthPeriods(2024).feb).toEqual({ from: '2024-02-01', to: '2024-02-29' });
+    expect(monthPeriods(2100).feb).toEqual({ from: '2100-02-01', to: '2100-02-28' });
+  });
+});
+
+describe('figures', () => {
+  it('writes a suppressed figure as "suppressed", never as a number, whatever the value', () => {
+    for (const value of [null, 0, 12]) {
+      expect(figureText(value, true, 'count')).toBe('suppressed');
+      expect(figureState(value, true)).toBe('suppressed');
+    }
+  });
+
+  it('writes 0 as 0 and a null that is not suppressed as a dash', () => {
+    expect(figureText(0, false, 'count')).toBe('0');
+    expect(figureText(0, false, 'kg')).toBe('0 kg');
+    expect(figureText(null, false, 'rate')).toBe('—');
+    expect(figureState(null, false)).toBe('none');
+  });
+
+  it('writes each kind of figure in one fixed locale', () => {
+    expect(FORMATS.count(7231)).toBe('7,231');
+    expect(FORMATS.rate(0.12212085093220701)).toBe('12.2%');
+    expect(FORMATS.ratio(8.333333333333334)).toBe('8.33');
+    expect(FORMATS.km(47057.3)).toBe('47,057.3 km');
+    expect(FORMATS.kg(4701.750825)).toBe('4,701.8 kg');
+    expect(FORMATS.kg(-0.017466225932516316)).toBe('-0.0175 kg');
+    expect(FORMATS.eur(25000)).toBe('€25,000');
+  });
+});
+
+describe('the year a city page opens on', () => {
+  const now = new Date('2026-11-24T12:00:00Z');
+
+  it('is the newest year with usage, else the last complete year', () => {
+    expect(defaultYear([2023, 2025, 2024], now)).toBe(2025);
+    expect(defaultYear([], now)).toBe(2025);
+  });
+
+  it('can be chosen in the URL', () => {
+    expect(yearFromSearch('?year=2024')).toBe(2024);
+    for (const search of ['', '?year=', '?year=24', '?year=1999', '?year=2024x', '?year=3000']) {
+      expect(yearFromSearch(search), search).toBeNull();
+    }
+  });
+
+  it('offers the years since the first usage or four years back, newest first', () => {
+    expect(yearOptions([2025], 2025, now)).toEqual([2026, 2025, 2024, 2023, 2022]);
+    expect(yearOptions([2019, 2025], 2025, now)).toEqual([2026, 2025, 2024, 2023, 2022, 2021, 2020, 2019]);
+    expect(yearOptions([], 2030, now)[0]).toBe(2030);
+  });
+});
