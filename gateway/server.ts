@@ -145,7 +145,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Public reads are small; token holders may send large write batches (verified before any work).
     maxBodyBytes: (req) => (req.headers.authorization ? limits.maxWriteBodyBytes : limits.maxBodyBytes),
     admit: rateLimit,
-    handler: createWebHandler({ explorer: options.explorer ?? options.introspection, logger: options.logger }),
+    handlers: [createWebHandler({ explorer: options.explorer ?? options.introspection, logger: options.logger })],
     context: async (req, requestId) => {
       const authorization = req.headers.authorization;
       // Refuse a bad token here, before any subgraph is asked; subgraphs check it again.

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import type { Logger } from '../lib/logger.js';
+import type { RequestHandler } from '../lib/http.js';
 
 /** Where `npm run build:web` writes the built pages. */
 export const WEB_DIST_DIR = path.resolve(import.meta.dirname, '..', 'web', 'dist');
@@ -30,7 +31,7 @@ export interface WebOptions {
  * for metrics and logs; resolves to null, having written nothing, when the request is not one
  * of them (the caller goes on to its own routes and /graphql).
  */
-export type WebHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<string | null>;
+export type WebHandler = RequestHandler;
 
 interface StaticFile {
   body: Buffer;

@@ -8,6 +8,9 @@ import type { Metrics } from './metrics.js';
 /** A plain route beside /graphql: answers with a status and a JSON or text body. */
 export type Route = () => Promise<{ status: number; body: string; contentType?: string }>;
 
+/** Serves a request of its own and resolves to its route label, or resolves to null having written nothing. */
+export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<string | null>;
+
 /** Why a request is refused before it reaches GraphQL: status, message, extra headers, metric reason. */
 export interface Refusal {
   status: number;
@@ -19,8 +22,11 @@ export interface Refusal {
 export interface ServiceOptions<Context extends BaseContext> {
   apollo: ApolloServer<Context>;
   context: (req: http.IncomingMessage, requestId: string) => Promise<Context>;
-  /** Asked first: serves a request of its own (the gateway's web pages) and resolves to its route label, or null. */
-  handler?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<string | null>;
+  /**
+   * Asked first, in order: each serves a request of its own (the gateway's web pages, open-data
+   * files) and resolves to its route label, or resolves to null having written nothing.
+   */
+  handlers?: readonly RequestHandler[];
   /** Decides whether a /graphql request may proceed (gateway secret, rate limits); null admits it. */
   admit?: (req: http.IncomingMessage) => Promise<Refusal | null>;
   metrics: Metrics;
@@ -123,8 +129,10 @@ export function createServiceServer<Context extends BaseContext>(options: Servic
   };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<string> {
-    const served = await options.handler?.(req, res);
-    if (served) return served;
+    for (const handler of options.handlers ?? []) {
+      const served = await handler(req, res);
+      if (served) return served;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = routes[url.pathname];
     if (route && req.method === 'GET') {
