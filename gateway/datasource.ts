@@ -2,6 +2,7 @@ import http from 'node:http';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../lib/errors.js';
 import { GATEWAY_SECRET_HEADER } from '../lib/secrets.js';
 
 /** What the gateway knows of a request and passes on to every subgraph fetch. */
@@ -143,7 +144,7 @@ function subgraphFetcher(name: string, timeoutMs: number, agent: http.Agent): Fe
   const inFlight = new Map<string, Promise<Answer>>();
   const send = (url: string, init: FetcherRequestInit) =>
     sendOnce(url, init, timeoutMs, Date.now() + timeoutMs, agent, isRead(init)).catch((error: Error) => {
-      throw new Error(`Subgraph "${name}" is unavailable: ${error.message}`);
+      throw unavailable(name, error);
     });
   return async (url: string, init: FetcherRequestInit = {}) => {
     const { 'x-request-id': _requestId, ...headers } = init.headers ?? {};
@@ -157,6 +158,30 @@ function subgraphFetcher(name: string, timeoutMs: number, agent: http.Agent): Fe
     return new AnswerResponse(await answer);
   };
 }
+
+/** Causes of a failed subgraph request that are safe to name to clients; anything else is "request failed". */
+const FAILURE_CAUSES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENOTFOUND: 'host not found',
+};
+
+/**
+ * The error a client sees for a subgraph that did not answer: a public code and the subgraph's
+ * name, so production mode shows which part is missing, and a cause without addresses or ports.
+ */
+function unavailable(name: string, error: Error & { code?: string }): GraphQLError {
+  const cause = error instanceof TimeoutError ? error.message : (FAILURE_CAUSES[error.code ?? ''] ?? 'request failed');
+  return new GraphQLError(`Subgraph "${name}" is unavailable: ${cause}`, {
+    extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: name },
+  });
+}
+
+/** A subgraph request cut by its time bound. */
+class TimeoutError extends Error {}
 
 /**
  * One HTTP request and its whole answer, by `deadline`. A read whose reused keep-alive socket
@@ -178,8 +203,12 @@ function sendOnce(
       headers: { ...init.headers, 'content-length': String(Buffer.byteLength(body)) },
       agent,
     });
+    // Settle as a timeout before destroying: the destroy's own errors (a reset) must not pass for the cause.
     const timer = setTimeout(
-      () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)),
+      () => {
+        fail(new TimeoutError(`no answer within ${timeoutMs} ms`));
+        request.destroy();
+      },
       Math.max(0, deadline - Date.now()),
     );
     request.on('response', (response) => {

@@ -65,6 +65,9 @@ let coopDb: string;
 let others: TestSubgraph[];
 let gateway: Awaited<ReturnType<typeof createGateway>>;
 let gatewayUrl: string;
+/** The same subgraphs behind a gateway in production mode, which masks internal errors. */
+let productionGateway: Awaited<ReturnType<typeof createGateway>>;
+let productionUrl: string;
 
 beforeAll(async () => {
   coopPort = await freePort();
@@ -73,29 +76,44 @@ beforeAll(async () => {
   others = await Promise.all((['league', 'depository', 'production'] as const).map((name) => startTestSubgraph(name)));
   const urls = Object.fromEntries(others.map((sg) => [sg.name, sg.url])) as Record<SubgraphName, string>;
   urls.coop = `http://127.0.0.1:${coopPort}/graphql`;
-  gateway = await createGateway({
-    supergraphSdl: fs.readFileSync(SUPERGRAPH_FILE, 'utf8'),
-    subgraphUrls: urls,
-    subgraphTimeoutMs: TIMEOUT_MS,
-    limits: loadConfig({}).gateway.limits,
-    introspection: true,
-    production: false,
-    logger: createLogger('gateway', 'silent'),
-    metrics: createMetrics('gateway'),
-    secrets: SECRETS,
-  });
+  const makeGateway = (production: boolean) =>
+    createGateway({
+      supergraphSdl: fs.readFileSync(SUPERGRAPH_FILE, 'utf8'),
+      subgraphUrls: urls,
+      subgraphTimeoutMs: TIMEOUT_MS,
+      limits: loadConfig({}).gateway.limits,
+      introspection: true,
+      production,
+      logger: createLogger('gateway', 'silent'),
+      metrics: createMetrics('gateway'),
+      secrets: SECRETS,
+    });
+  gateway = await makeGateway(false);
   gatewayUrl = `http://127.0.0.1:${await listen(gateway.server, 0, '127.0.0.1')}/graphql`;
+  productionGateway = await makeGateway(true);
+  productionUrl = `http://127.0.0.1:${await listen(productionGateway.server, 0, '127.0.0.1')}/graphql`;
   await waitForHealth(`http://127.0.0.1:${coopPort}/health`);
 }, 60_000);
 
 afterAll(async () => {
   coop?.kill('SIGKILL');
-  if (gateway) await Promise.all([close(gateway.server), gateway.stop()]);
+  for (const g of [gateway, productionGateway]) if (g) await Promise.all([close(g.server), g.stop()]);
   await Promise.all(others.map((sg) => sg.stop()));
   fs.rmSync(path.dirname(coopDb), { recursive: true, force: true });
 });
 
-const report = () => postGraphQL(gatewayUrl, CITY_REPORT, { id: 'gent', ...REPORT_PERIOD });
+const report = (url = gatewayUrl) => postGraphQL(url, CITY_REPORT, { id: 'gent', ...REPORT_PERIOD });
+
+/** Asserts that the errors name the coop subgraph with the public code and no address of it. */
+function expectUnavailableCoop(answer: Awaited<ReturnType<typeof report>>, cause: RegExp) {
+  const coopErrors = (answer.errors ?? []).filter((error) => error.extensions?.serviceName === 'coop');
+  expect(coopErrors.length).toBeGreaterThan(0);
+  for (const error of coopErrors) {
+    expect(error.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+    expect(error.message).toMatch(cause);
+    expect(error.message).not.toMatch(/127\.0\.0\.1|:\d{4,5}\b/);
+  }
+}
 
 /** Asserts an answer without the coop layer: everything else there, coop fields null, errors naming coop. */
 function expectDegraded(answer: Awaited<ReturnType<typeof report>>) {
@@ -125,6 +143,10 @@ describe('a subgraph process failing under load', () => {
       else expect(answer.data.city.platformCooperatives.length).toBeGreaterThan(0);
     }
     expectDegraded(await report());
+    // Production mode masks internal errors, but still says which part is missing and why.
+    const masked = await report(productionUrl);
+    expectDegraded(masked);
+    expectUnavailableCoop(masked, /^Subgraph "coop" is unavailable: connection refused$/);
 
     coop = spawnCoop(coopPort, coopDb);
     await waitForHealth(`http://127.0.0.1:${coopPort}/health`);
@@ -139,7 +161,7 @@ describe('a subgraph process failing under load', () => {
       // Without the bound this request would never return; the error says the bound cut it.
       const answer = await report();
       expectDegraded(answer);
-      expect(JSON.stringify(answer.errors)).toMatch(new RegExp(`no answer within ${TIMEOUT_MS} ms`));
+      expectUnavailableCoop(answer, new RegExp(`no answer within ${TIMEOUT_MS} ms$`));
     } finally {
       coop.kill('SIGCONT');
     }
