@@ -104,6 +104,9 @@ afterAll(async () => {
 
 const report = (url = gatewayUrl) => postGraphQL(url, CITY_REPORT, { id: 'gent', ...REPORT_PERIOD });
 
+/** Production runs with the coop-owned assets they delivered. */
+const RUN_ASSETS = `{ openCooperatives(first: 50) { nodes { productionRuns { id units assets { id kind } } } } }`;
+
 /** Asserts that the errors name the coop subgraph with the public code and no address of it. */
 function expectUnavailableCoop(answer: Awaited<ReturnType<typeof report>>, cause: RegExp) {
   const coopErrors = (answer.errors ?? []).filter((error) => error.extensions?.serviceName === 'coop');
@@ -130,6 +133,10 @@ describe('a subgraph process failing under load', () => {
     const answer = await report();
     expect(answer.errors).toBeUndefined();
     expect(answer.data.city.platformCooperatives.length).toBeGreaterThan(0);
+    const runs = await postGraphQL(gatewayUrl, RUN_ASSETS);
+    expect(runs.errors).toBeUndefined();
+    for (const co of runs.data.openCooperatives.nodes)
+      for (const run of co.productionRuns) expect(run.assets).toHaveLength(run.units);
   });
 
   it('loses only the coop fields when the process is killed mid-load, then recovers when it is back', async () => {
@@ -143,6 +150,11 @@ describe('a subgraph process failing under load', () => {
       else expect(answer.data.city.platformCooperatives.length).toBeGreaterThan(0);
     }
     expectDegraded(await report());
+    // A list of coop entities inside another subgraph's answer costs only itself.
+    const runs = await postGraphQL(gatewayUrl, RUN_ASSETS);
+    const allRuns = runs.data.openCooperatives.nodes.flatMap((co: { productionRuns: unknown[] }) => co.productionRuns);
+    expect(allRuns.length).toBeGreaterThan(0);
+    for (const run of allRuns) expect(run).toEqual({ id: expect.any(String), units: expect.any(Number), assets: null });
     // Production mode masks internal errors, but still says which part is missing and why.
     const masked = await report(productionUrl);
     expectDegraded(masked);
