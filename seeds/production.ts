@@ -65,6 +65,10 @@ export async function seedProduction(db: Knex, world: World): Promise<void> {
         steward: d.steward,
         manufacturing_energy_kwh: d.manufacturingEnergyKwh,
         transport_km: d.transportKm,
+        // Readiness levels and forks are what Open Know-How manifests state; the seeds have none.
+        technology_readiness_level: null,
+        documentation_readiness_level: null,
+        fork_of: null,
       })),
     );
     await insertInChunks<DesignBuilderRow>(

@@ -30,6 +30,18 @@ export function createLoaders(db: Knex) {
     adoptedAdaptationsOfCity: new DataLoader((ids: readonly string[]) =>
       q.adaptationsAdoptedByCities(db, ids).then((rows) => groupByKeys(ids, rows, (r) => r.adopter_city_id)),
     ),
+    userIdsOfApplication: new DataLoader((ids: readonly string[]) =>
+      q
+        .usersOfApplications(db, ids)
+        .then((rows) => groupByKeys(ids, rows, (r) => r.application_id).map((group) => group.map((r) => r.city_id))),
+    ),
+    funderIdsOfApplication: new DataLoader((ids: readonly string[]) =>
+      q
+        .fundersOfApplications(db, ids)
+        .then((rows) =>
+          groupByKeys(ids, rows, (r) => r.application_id).map((group) => group.map((r) => r.protocol_cooperative_id)),
+        ),
+    ),
     adopterIdsOfAdaptation: new DataLoader((ids: readonly string[]) =>
       q
         .adoptionsOfAdaptations(db, ids)

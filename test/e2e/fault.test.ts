@@ -141,7 +141,7 @@ describe('a subgraph process failing under load', () => {
 
   it('loses only the coop fields when the process is killed mid-load, then recovers when it is back', async () => {
     const load = Array.from({ length: 40 }, (_, i) =>
-      new Promise((resolve) => setTimeout(resolve, i * 10)).then(report),
+      new Promise((resolve) => setTimeout(resolve, i * 10)).then(() => report()),
     );
     setTimeout(() => coop.kill('SIGKILL'), 150);
     const answers = await Promise.all(load);

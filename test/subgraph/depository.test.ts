@@ -218,3 +218,40 @@ describe('_entities', () => {
     expect(afterTen - afterOne).toBe(afterOne - before);
   });
 });
+
+describe('users and funders from publiccode.yml', () => {
+  const USERS = `{ applications(first: 100) { nodes { id usedBy { id } fundedBy { id } } } }`;
+
+  it('lists the cities and protocol cooperatives stored for each application, in one query each for the whole list', async () => {
+    // Rows as the publiccode.yml importer stores them: two applications, each with its own sets.
+    const [first, second] = applications;
+    const users = [
+      { application_id: first!.id, city_id: cities[2]!.id },
+      { application_id: first!.id, city_id: cities[0]!.id },
+      { application_id: second!.id, city_id: cities[1]!.id },
+    ];
+    const funders = [{ application_id: second!.id, protocol_cooperative_id: protocolCooperatives[0]!.id }];
+    await sg.db('application_users').insert(users);
+    await sg.db('application_funders').insert(funders);
+    try {
+      const before = await sg.sqlStatements();
+      const { applications: page } = await data(USERS);
+      const statements = (await sg.sqlStatements()) - before;
+
+      for (const node of page.nodes) {
+        const expectedUsers = users.filter((u) => u.application_id === node.id).map((u) => ({ id: u.city_id }));
+        const expectedFunders = funders
+          .filter((f) => f.application_id === node.id)
+          .map((f) => ({ id: f.protocol_cooperative_id }));
+        expect(node.usedBy).toEqual(expectedUsers.sort((a, b) => a.id.localeCompare(b.id)));
+        expect(node.fundedBy).toEqual(expectedFunders);
+      }
+      expect(page.nodes.length).toBe(applications.length);
+      // The page and its count, then one batch for users and one for funders, whatever the page size.
+      expect(statements).toBe(4);
+    } finally {
+      await sg.db('application_users').delete();
+      await sg.db('application_funders').delete();
+    }
+  });
+});

@@ -305,6 +305,36 @@ describe('open hardware', () => {
   });
 });
 
+describe('what Open Know-How manifests state', () => {
+  it('gives readiness levels and the fork as stored, null where no manifest said', async () => {
+    const [stated, unstated] = raw.designs;
+    const fields = {
+      technology_readiness_level: 'OTRL-4',
+      documentation_readiness_level: 'ODRL-3*',
+      fork_of: 'https://example.org/upstream/cargo-bike',
+    };
+    await sg.db('open_designs').where('id', stated.id).update(fields);
+    try {
+      const query = `query($id: ID!) { openDesign(id: $id) { technologyReadinessLevel documentationReadinessLevel forkOf } }`;
+      expect((await data(query, { id: stated.id })).openDesign).toEqual({
+        technologyReadinessLevel: fields.technology_readiness_level,
+        documentationReadinessLevel: fields.documentation_readiness_level,
+        forkOf: fields.fork_of,
+      });
+      expect((await data(query, { id: unstated.id })).openDesign).toEqual({
+        technologyReadinessLevel: unstated.technology_readiness_level,
+        documentationReadinessLevel: unstated.documentation_readiness_level,
+        forkOf: unstated.fork_of,
+      });
+    } finally {
+      await sg
+        .db('open_designs')
+        .where('id', stated.id)
+        .update({ technology_readiness_level: null, documentation_readiness_level: null, fork_of: null });
+    }
+  });
+});
+
 describe('_entities: City', () => {
   const query = `query($representations: [_Any!]!, $year: Int!) {
     _entities(representations: $representations) {

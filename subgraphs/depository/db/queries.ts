@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Connection, Page } from '../../../lib/pagination.js';
 import { paginate } from '../../../lib/pagination.js';
-import type { AdaptationRow, ApplicationRow, ReleaseRow } from './tables.js';
+import type { AdaptationRow, ApplicationFunderRow, ApplicationRow, ApplicationUserRow, ReleaseRow } from './tables.js';
 
 export function applicationsByIds(db: Knex, ids: readonly string[]): Promise<ApplicationRow[]> {
   return db<ApplicationRow>('applications').whereIn('id', ids);
@@ -67,4 +67,16 @@ export function adoptionsOfAdaptations(
     .whereIn('adaptation_id', adaptationIds)
     .select('adaptation_id', 'city_id')
     .orderBy('city_id');
+}
+
+/** The cities each application's publiccode.yml names as users, ordered by city id, for grouping. */
+export function usersOfApplications(db: Knex, applicationIds: readonly string[]): Promise<ApplicationUserRow[]> {
+  return db<ApplicationUserRow>('application_users').whereIn('application_id', applicationIds).orderBy('city_id');
+}
+
+/** The protocol cooperatives each application's publiccode.yml names as funders, ordered by id, for grouping. */
+export function fundersOfApplications(db: Knex, applicationIds: readonly string[]): Promise<ApplicationFunderRow[]> {
+  return db<ApplicationFunderRow>('application_funders')
+    .whereIn('application_id', applicationIds)
+    .orderBy('protocol_cooperative_id');
 }

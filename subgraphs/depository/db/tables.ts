@@ -43,3 +43,15 @@ export interface AdaptationAdoptionRow {
   /** A league City id: a city that adopted the adaptation. */
   city_id: string;
 }
+
+/** A city named in an application's publiccode.yml `usedBy` (migration 0002). */
+export interface ApplicationUserRow {
+  application_id: string;
+  city_id: string;
+}
+
+/** A protocol cooperative named in an application's publiccode.yml `fundedBy` (migration 0002). */
+export interface ApplicationFunderRow {
+  application_id: string;
+  protocol_cooperative_id: string;
+}

@@ -18,7 +18,7 @@ import {
   type LeagueDirectory,
   type RecordReport,
 } from '../../../lib/interop.js';
-import type { ApplicationRow, ReleaseRow } from '../db/tables.js';
+import type { ApplicationFunderRow, ApplicationRow, ApplicationUserRow, ReleaseRow } from '../db/tables.js';
 import {
   defaultKeys,
   domainOfScope,
@@ -29,12 +29,7 @@ import {
   type PubliccodeKeys,
   type PubliccodeOrganisation,
 } from './publiccode.js';
-import type {
-  AdaptationWithUrlRow,
-  ApplicationFunderRow,
-  ApplicationPubliccodeRow,
-  ApplicationUserRow,
-} from './tables.js';
+import type { AdaptationWithUrlRow, ApplicationPubliccodeRow } from './tables.js';
 
 /** The provisioning domains an application can have. */
 export const PROVISIONING_DOMAINS: readonly string[] = ['MOBILITY', 'HOUSING', 'FOOD', 'ENERGY', 'TOOLS', 'CARE'];

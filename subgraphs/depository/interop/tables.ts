@@ -14,18 +14,6 @@ export interface ApplicationPubliccodeRow {
   description_language: string;
 }
 
-/** A city named in an application's `usedBy`. */
-export interface ApplicationUserRow {
-  application_id: string;
-  city_id: string;
-}
-
-/** A protocol cooperative named in an application's `fundedBy`. */
-export interface ApplicationFunderRow {
-  application_id: string;
-  protocol_cooperative_id: string;
-}
-
 /** An adaptation with the repository URL that identifies it on import (null when it has none). */
 export interface AdaptationWithUrlRow extends AdaptationRow {
   repository_url: string | null;

@@ -29,6 +29,10 @@ export const resolvers: Resolvers<DepositoryLoaders> = {
     latestRelease: async (app: ApplicationRow, _: unknown, { loaders }) =>
       (await loaders.releasesOfApplication.load(app.id))[0] ?? null,
     adaptations: (app: ApplicationRow, _: unknown, { loaders }) => loaders.adaptationsOfApplication.load(app.id),
+    usedBy: async (app: ApplicationRow, _: unknown, { loaders }) =>
+      (await loaders.userIdsOfApplication.load(app.id)).map((cityId) => reference('City', cityId)),
+    fundedBy: async (app: ApplicationRow, _: unknown, { loaders }) =>
+      (await loaders.funderIdsOfApplication.load(app.id)).map((id) => reference('ProtocolCooperative', id)),
   },
   Release: {
     __resolveReference: (ref: IdArgs, { loaders }) => loaders.release.load(ref.id),

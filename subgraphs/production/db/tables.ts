@@ -40,6 +40,12 @@ export interface OpenDesignRow {
   steward: string;
   manufacturing_energy_kwh: number;
   transport_km: number;
+  /** OTRL id an Open Know-How manifest states (migration 0002); null for designs not from a manifest. */
+  technology_readiness_level: string | null;
+  /** ODRL id an Open Know-How manifest states (migration 0002). */
+  documentation_readiness_level: string | null;
+  /** URL of the project the design is a fork of, as its manifest says (migration 0002). */
+  fork_of: string | null;
 }
 
 export interface DesignBuilderRow {

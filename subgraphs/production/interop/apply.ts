@@ -16,13 +16,6 @@ import { kilogramsOf, licenceNoteOf, type OkhDocument, type OkhExport } from './
 /** The asset kinds a design can be for. */
 export const ASSET_KINDS: readonly string[] = ['CAR', 'E_BIKE', 'BIKE', 'CARGO_BIKE', 'HOME', 'ROOM', 'TOOL'];
 
-/** An open design with the columns migration 0002 added. */
-export interface OpenDesignWithOkhRow extends OpenDesignRow {
-  technology_readiness_level: string | null;
-  documentation_readiness_level: string | null;
-  fork_of: string | null;
-}
-
 export interface OkhImportOptions {
   /** The asset kind of new designs (`--asset-kind`): OKH does not classify designs by what they are. */
   assetKind?: string;
@@ -40,15 +33,15 @@ function materialOf(factors: readonly EmissionFactorRow[], name: string): Emissi
 async function findDesign(
   trx: Knex.Transaction,
   doc: OkhDocument,
-): Promise<{ stored: OpenDesignWithOkhRow | null; id: string | null }> {
+): Promise<{ stored: OpenDesignRow | null; id: string | null }> {
   const record = doc.repo ? parseRecordUrl(doc.repo) : null;
   if (record) {
     if (record.field !== 'openDesign')
       throw new Rejection(`repo: points at a ${record.field} of the graph, not at a design`);
-    const stored = await trx<OpenDesignWithOkhRow>('open_designs').where('id', record.id).first();
+    const stored = await trx<OpenDesignRow>('open_designs').where('id', record.id).first();
     return { stored: stored ?? null, id: record.id };
   }
-  const candidates = await trx<OpenDesignWithOkhRow>('open_designs').where((query) =>
+  const candidates = await trx<OpenDesignRow>('open_designs').where((query) =>
     doc.repo ? query.where('repository_url', doc.repo) : query.whereNull('repository_url'),
   );
   return { stored: candidates.find((row) => sameName(row.name, doc.name)) ?? null, id: null };
@@ -99,7 +92,7 @@ export async function importOkhDocument(
       let id = stored?.id ?? givenId;
       if (stored) {
         for (const [column, value] of Object.entries(fields)) {
-          const before = stored[column as keyof OpenDesignWithOkhRow];
+          const before = stored[column as keyof OpenDesignRow];
           if ((column === 'open_hardware' ? Boolean(before) : before) !== value) changed.push(column);
         }
         if (changed.length > 0) await trx('open_designs').where('id', stored.id).update(fields);
@@ -184,7 +177,7 @@ export async function loadOkhExports(
   baseUrl: string,
   ids?: readonly string[],
 ): Promise<{ id: string; manifest: OkhExport }[]> {
-  const query = db<OpenDesignWithOkhRow>('open_designs').orderBy('id');
+  const query = db<OpenDesignRow>('open_designs').orderBy('id');
   if (ids) query.whereIn('id', ids);
   const designs = await query;
   const lines = await db('bill_of_materials_lines as l')

@@ -90,6 +90,9 @@ export const resolvers: Resolvers<ProductionLoaders> = {
     repositoryUrl: (design: OpenDesignRow) => design.repository_url,
     manufacturingEnergyKwh: (design: OpenDesignRow) => design.manufacturing_energy_kwh,
     transportKm: (design: OpenDesignRow) => design.transport_km,
+    technologyReadinessLevel: (design: OpenDesignRow) => design.technology_readiness_level,
+    documentationReadinessLevel: (design: OpenDesignRow) => design.documentation_readiness_level,
+    forkOf: (design: OpenDesignRow) => design.fork_of,
     billOfMaterials: (design: OpenDesignRow, _: unknown, { loaders }) =>
       loaders.billOfMaterialsOfDesign.load(design.id),
     massKg: async (design: OpenDesignRow, _: unknown, { loaders }) =>
