@@ -51,6 +51,8 @@ export async function seedDepository(db: Knex, world: World): Promise<void> {
         description: a.description,
         status: a.status,
         created_on: a.createdOn,
+        // No city is known to have built the seed world's adaptations (seeds/data/applications.ts).
+        illustrative: true,
       })),
     );
     await insertInChunks<AdaptationAdoptionRow>(

@@ -75,6 +75,8 @@ export async function seedLeague(db: Knex, world: World): Promise<void> {
         amount_eur: p.amountEur,
         year: p.year,
         purpose: p.purpose,
+        // No seeded amount, year or purpose is a public fact (seeds/data/protocol-cooperatives.ts).
+        illustrative: true,
       })),
     );
   });

@@ -69,6 +69,8 @@ export async function seedProduction(db: Knex, world: World): Promise<void> {
         technology_readiness_level: null,
         documentation_readiness_level: null,
         fork_of: null,
+        // Every seeded bill of materials, energy and distance is illustrative (seeds/data/open-cooperatives.ts).
+        illustrative: true,
       })),
     );
     await insertInChunks<DesignBuilderRow>(

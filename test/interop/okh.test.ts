@@ -352,6 +352,9 @@ describe('exports: every seeded open design', () => {
       // Not carried (docs/open-data.md): manufacturing energy and transport distance, the
       // hand-written licence notes, and which co-ops build each design.
       expect(await db('open_designs').whereNot('manufacturing_energy_kwh', 0).count({ n: '*' })).toEqual([{ n: 0 }]);
+      // The seeded designs' figures are illustrative; a manifest's own bill of materials is not.
+      expect(await original('open_designs').where('illustrative', false).count({ n: '*' })).toEqual([{ n: 0 }]);
+      expect(await db('open_designs').where('illustrative', true).count({ n: '*' })).toEqual([{ n: 0 }]);
     } finally {
       await db.destroy();
       await original.destroy();

@@ -26,7 +26,8 @@ type Headers = Record<string, string>;
 const PUBLISH_RELEASE = `mutation($input: PublishReleaseInput!) { publishRelease(input: $input) { release {
   id version releasedOn notes application { id }
 } } }`;
-const ADAPTATION_FIELDS = 'id title description status createdOn application { id } city { id } adoptedBy { id }';
+const ADAPTATION_FIELDS =
+  'id title description status createdOn illustrative application { id } city { id } adoptedBy { id }';
 const PROPOSE_ADAPTATION = `mutation($input: ProposeAdaptationInput!) {
   proposeAdaptation(input: $input) { adaptation { ${ADAPTATION_FIELDS} } }
 }`;
@@ -70,6 +71,7 @@ async function adaptationAsStored(db: Knex, id: string) {
     description: row!.description,
     status: row!.status,
     createdOn: row!.created_on,
+    illustrative: Boolean(row!.illustrative),
     application: { id: row!.application_id },
     city: { id: row!.city_id },
     adoptedBy: adopters.map((cityId: string) => ({ id: cityId })),
@@ -278,6 +280,7 @@ describe.each(ENGINES)('depository writes on %s', (engine) => {
         title: input.title.trim(),
         description: input.description.trim(),
         status: 'LOCAL',
+        illustrative: false,
         application: { id: app.id },
         city: { id: city.id },
         adoptedBy: [],

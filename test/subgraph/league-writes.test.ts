@@ -105,7 +105,7 @@ describe.each(ENGINES)('recordPledge on %s', (engine) => {
     const read = dataOf(
       await sg.query(
         `query($city: ID!, $coop: ID!, $r: [_Any!]!) {
-          city(id: $city) { pledges { id amountEur year purpose application { id } } }
+          city(id: $city) { pledges { id amountEur year purpose application { id } illustrative } }
           protocolCooperative(id: $coop) { pledges { id } }
           _entities(representations: $r) { ... on CommonsApplication { pledges { id } supportingCities { id } } }
         }`,
@@ -119,7 +119,12 @@ describe.each(ENGINES)('recordPledge on %s', (engine) => {
       year: pledge.year,
       purpose: pledge.purpose,
       application: pledge.application,
+      illustrative: false,
     });
+    // The seed world's pledges are examples and say so; a recorded one is a city's own statement.
+    const seeded = read.city.pledges.filter((p: { id: string }) => p.id !== pledge.id);
+    expect(seeded.length).toBeGreaterThan(0);
+    for (const p of seeded) expect(p.illustrative).toBe(true);
     expect(ids(read.protocolCooperative.pledges)).toContain(pledge.id);
     expect(ids(read._entities[0].pledges)).toContain(pledge.id);
     expect(ids(read._entities[0].supportingCities)).toContain(city.id);
@@ -151,7 +156,8 @@ describe.each(ENGINES)('recordPledge on %s', (engine) => {
       const input = validInput(overrides);
       const { pledge } = dataOf(await record(input)).recordPledge;
       const stored = await sg.db<PledgeRow>('pledges').where('id', pledge.id).first();
-      expect(stored, JSON.stringify(overrides)).toEqual({
+      // Both engines: SQLite stores booleans as 0/1.
+      expect({ ...stored, illustrative: Boolean(stored?.illustrative) }, JSON.stringify(overrides)).toEqual({
         id: pledge.id,
         city_id: input.cityId,
         protocol_cooperative_id: input.protocolCooperativeId,
@@ -159,6 +165,7 @@ describe.each(ENGINES)('recordPledge on %s', (engine) => {
         amount_eur: input.amountEur,
         year: input.year,
         purpose: (input.purpose as string).trim(),
+        illustrative: false,
       });
     }
   });

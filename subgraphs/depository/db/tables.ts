@@ -36,6 +36,8 @@ export interface AdaptationRow {
   status: string;
   /** ISO date, YYYY-MM-DD. */
   created_on: string;
+  /** Not known to exist (migration 0003); proposed and imported adaptations are false. */
+  illustrative: boolean | number;
 }
 
 export interface AdaptationAdoptionRow {

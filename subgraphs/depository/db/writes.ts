@@ -49,7 +49,7 @@ export function slugify(text: string): string {
 }
 
 /** A checked adaptation, ready to store; `proposeAdaptation` gives it its id. */
-export type NewAdaptation = Omit<AdaptationRow, 'id'>;
+export type NewAdaptation = Omit<AdaptationRow, 'id' | 'illustrative'>;
 
 /**
  * Stores a city's adaptation of an existing application. Its id is the slug of

@@ -42,6 +42,7 @@ export const resolvers: Resolvers<DepositoryLoaders> = {
   LocalAdaptation: {
     __resolveReference: (ref: IdArgs, { loaders }) => loaders.adaptation.load(ref.id),
     createdOn: (adaptation: AdaptationRow) => adaptation.created_on,
+    illustrative: (adaptation: AdaptationRow) => asBoolean(adaptation.illustrative),
     application: (adaptation: AdaptationRow, _: unknown, { loaders }) =>
       loaders.application.load(adaptation.application_id),
     city: (adaptation: AdaptationRow) => reference('City', adaptation.city_id),

@@ -48,4 +48,6 @@ export interface PledgeRow {
   amount_eur: number;
   year: number;
   purpose: string;
+  /** Not a public fact (migration 0002); recorded pledges are false. */
+  illustrative: boolean | number;
 }

@@ -7,7 +7,7 @@ import { NotFoundError } from '../../../lib/errors.js';
 import type { PledgeRow } from './tables.js';
 
 /** A checked pledge, ready to store; `recordPledge` gives it its id. */
-export type NewPledge = Omit<PledgeRow, 'id'>;
+export type NewPledge = Omit<PledgeRow, 'id' | 'illustrative'>;
 
 /**
  * Stores a pledge after checking that its city and protocol cooperative exist. Its id is

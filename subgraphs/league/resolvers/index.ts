@@ -54,6 +54,7 @@ export const resolvers: Resolvers<LeagueLoaders> = {
       loaders.protocolCooperative.load(pledge.protocol_cooperative_id),
     application: (pledge: PledgeRow) => reference('CommonsApplication', pledge.application_id),
     amountEur: (pledge: PledgeRow) => pledge.amount_eur,
+    illustrative: (pledge: PledgeRow) => asBoolean(pledge.illustrative),
   },
   CommonsApplication: {
     // The depository owns applications; a reference here only needs its id.

@@ -46,6 +46,8 @@ export interface OpenDesignRow {
   documentation_readiness_level: string | null;
   /** URL of the project the design is a fork of, as its manifest says (migration 0002). */
   fork_of: string | null;
+  /** Figures not the publisher's own (migration 0003); designs imported from a manifest are false. */
+  illustrative: boolean | number;
 }
 
 export interface DesignBuilderRow {

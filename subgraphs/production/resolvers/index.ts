@@ -93,6 +93,7 @@ export const resolvers: Resolvers<ProductionLoaders> = {
     technologyReadinessLevel: (design: OpenDesignRow) => design.technology_readiness_level,
     documentationReadinessLevel: (design: OpenDesignRow) => design.documentation_readiness_level,
     forkOf: (design: OpenDesignRow) => design.fork_of,
+    illustrative: (design: OpenDesignRow) => asBoolean(design.illustrative),
     billOfMaterials: (design: OpenDesignRow, _: unknown, { loaders }) =>
       loaders.billOfMaterialsOfDesign.load(design.id),
     massKg: async (design: OpenDesignRow, _: unknown, { loaders }) =>
