@@ -25,6 +25,7 @@ const gateway = await createGateway({
   metrics: createMetrics('gateway'),
   secrets: resolveSecrets(config),
   includeStacktrace: config.env === 'development',
+  catalog: config.catalog,
 });
 const port = await listen(gateway.server, config.gateway.port, config.host);
 logger.info({ url: `http://${config.host}:${port}/graphql` }, 'gateway ready');

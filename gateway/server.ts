@@ -3,14 +3,23 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloGateway } from '@apollo/gateway';
 import type http from 'node:http';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { SUBGRAPH_NAMES, type GatewayLimits, type SubgraphName } from '../lib/config.js';
-import { formatErrorFor } from '../lib/errors.js';
+import {
+  SUBGRAPH_NAMES,
+  loadConfig,
+  type CatalogSettings,
+  type GatewayLimits,
+  type SubgraphName,
+} from '../lib/config.js';
+import { REQUEST_ERROR_CODES, formatErrorFor } from '../lib/errors.js';
 import { createServiceServer } from '../lib/http.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { verifyAuthorization } from '../lib/auth.js';
 import type { Secrets } from '../lib/secrets.js';
 import { SubgraphDataSource, createSubgraphAgent, type GatewayContext } from './datasource.js';
+import { createCatalogHandler } from './catalog/index.js';
+import { createGbfsProxy } from './gbfs.js';
+import { gatewayExecutor } from './catalog/execute.js';
 import { createRateLimiter } from './rate-limit.js';
 import { connectRedis } from './redis.js';
 import { createWebHandler } from './web.js';
@@ -34,14 +43,14 @@ export interface GatewayOptions {
   metrics: Metrics;
   secrets: Secrets;
   includeStacktrace?: boolean;
+  /** The DCAT-AP catalogue at /catalog.ttl; default: lib/config.ts's defaults. */
+  catalog?: CatalogSettings;
 }
 
 export interface Gateway {
   server: http.Server;
   stop(): Promise<void>;
 }
-
-const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
 
 /**
  * An operation refused before execution (a limit, a syntax error) is the client's fault:
@@ -138,6 +147,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await Promise.all([apollo.start(), redis?.ready]);
   let loaded = true;
+  const catalogSettings = options.catalog ?? loadConfig({}).catalog;
+  const catalog = createCatalogHandler({
+    settings: catalogSettings,
+    executorFor: gatewayExecutor(apollo),
+    schema: () => gateway.schema,
+    admit: rateLimit,
+    logger: options.logger,
+  });
   const server = createServiceServer({
     apollo,
     metrics: options.metrics,
@@ -145,7 +162,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Public reads are small; token holders may send large write batches (verified before any work).
     maxBodyBytes: (req) => (req.headers.authorization ? limits.maxWriteBodyBytes : limits.maxBodyBytes),
     admit: rateLimit,
-    handlers: [createWebHandler({ explorer: options.explorer ?? options.introspection, logger: options.logger })],
+    handlers: [
+      createWebHandler({ explorer: options.explorer ?? options.introspection, logger: options.logger }),
+      catalog,
+      createGbfsProxy({
+        coopUrl: options.subgraphUrls.coop,
+        subgraphSecret: options.secrets.subgraphSecret,
+        timeoutMs: options.subgraphTimeoutMs,
+        publicBaseUrl: catalogSettings.publicBaseUrl,
+        admit: rateLimit,
+      }),
+    ],
     context: async (req, requestId) => {
       const authorization = req.headers.authorization;
       // Refuse a bad token here, before any subgraph is asked; subgraphs check it again.

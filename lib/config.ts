@@ -13,6 +13,24 @@ export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
   production: 4004,
 };
 
+/** Publisher types of the ADMS vocabulary (http://purl.org/adms/publishertype/), as DCAT-AP recommends for dct:type. */
+export const PUBLISHER_TYPES = [
+  'Academia-ScientificOrganisation',
+  'Company',
+  'IndustryConsortium',
+  'LocalAuthority',
+  'NationalAuthority',
+  'NonGovernmentalOrganisation',
+  'NonProfitOrganisation',
+  'PrivateIndividual(s)',
+  'RegionalAuthority',
+  'StandardisationBody',
+  'SupraNationalAuthority',
+] as const;
+
+/** Licences the catalogue's own data may be published under, by their EU licence-authority code. */
+export const CATALOG_LICENSES = ['CC_BY_4_0', 'CC_BYSA_4_0', 'CC0', 'ODC_BY'] as const;
+
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
@@ -63,6 +81,16 @@ const envSchema = z.object({
   DEPOSITORY_DATABASE_URL: z.string().optional(),
   COOP_DATABASE_URL: z.string().optional(),
   PRODUCTION_DATABASE_URL: z.string().optional(),
+  PUBLIC_BASE_URL: z
+    .url()
+    .regex(/^https?:\/\/[^?#]*$/, 'must be an http(s) URL without query or fragment')
+    .optional(),
+  CATALOG_PUBLISHER_NAME: z.string().min(1).max(200).default('Commons Graph'),
+  CATALOG_PUBLISHER_URL: z.url().optional(),
+  CATALOG_PUBLISHER_TYPE: z.enum(PUBLISHER_TYPES).default('NonProfitOrganisation'),
+  CATALOG_CONTACT_EMAIL: z.email().optional(),
+  CATALOG_LICENSE: z.enum(CATALOG_LICENSES).default('CC_BY_4_0'),
+  CATALOG_ISSUED: z.iso.date().optional(),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -110,6 +138,29 @@ export interface GatewaySettings {
   redisUrl?: string;
 }
 
+/** What the DCAT-AP catalogue at /catalog.ttl says about who publishes it and under which terms. */
+export interface CatalogSettings {
+  /**
+   * Absolute URL the gateway is reached at (no trailing slash), the root of every IRI and file
+   * URL in the catalogue. Unset: the address and port each request arrived at.
+   */
+  publicBaseUrl?: string;
+  /** foaf:name of the catalogue's publisher (the platform operator). */
+  publisherName: string;
+  /** The publisher's website, when it has one. */
+  publisherUrl?: string;
+  /** ADMS publisher type. */
+  publisherType: (typeof PUBLISHER_TYPES)[number];
+  /** Contact e-mail of the catalogue's contact point; unset, the contact point is the gateway's home page. */
+  contactEmail?: string;
+  /** Licence of the graph's own data (sharing, footprint, application registry). */
+  license: (typeof CATALOG_LICENSES)[number];
+  /** Date the catalogue was first published (dct:issued); unset, the day the gateway started. */
+  issued?: string;
+  /** Seconds a built catalogue or CSV file is reused and may be cached by clients. */
+  maxAgeSeconds: number;
+}
+
 export interface Config {
   env: Env['NODE_ENV'];
   host: string;
@@ -126,6 +177,8 @@ export interface Config {
   /** Proves to a subgraph that a request comes through the gateway; same fallback as authSecret. */
   subgraphSecret?: string;
   subgraphs: Record<SubgraphName, SubgraphConfig>;
+  /** The DCAT-AP catalogue the gateway publishes. */
+  catalog: CatalogSettings;
 }
 
 const upper = (name: SubgraphName) => name.toUpperCase() as Uppercase<SubgraphName>;
@@ -194,6 +247,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     authSecret: env.AUTH_SECRET,
     subgraphSecret: env.SUBGRAPH_SECRET,
+    catalog: {
+      publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+      publisherName: env.CATALOG_PUBLISHER_NAME,
+      publisherUrl: env.CATALOG_PUBLISHER_URL,
+      publisherType: env.CATALOG_PUBLISHER_TYPE,
+      contactEmail: env.CATALOG_CONTACT_EMAIL,
+      license: env.CATALOG_LICENSE,
+      issued: env.CATALOG_ISSUED,
+      maxAgeSeconds: env.CACHE_MAX_AGE,
+    },
     subgraphs: {
       league: subgraph('league'),
       depository: subgraph('depository'),

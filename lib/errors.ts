@@ -26,6 +26,13 @@ export class NotFoundError extends GraphQLError {
   }
 }
 
+/** Codes of an operation refused before execution (syntax, validation, variables): the caller's fault. */
+export const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+]);
+
 /** Codes whose messages are written for clients and safe to show in production. */
 const PUBLIC_CODES = new Set<string>([
   ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL),

@@ -8,7 +8,7 @@ import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Knex } from 'knex';
 import type { SubgraphName } from './config.js';
 import type { Migration } from './db.js';
-import { createServiceServer, headerValue } from './http.js';
+import { createServiceServer, headerValue, type RequestHandler } from './http.js';
 import type { Logger } from './logger.js';
 import { verifyAuthorization, type Viewer } from './auth.js';
 import { GATEWAY_SECRET_HEADER, secretMatches, type Secrets } from './secrets.js';
@@ -42,6 +42,16 @@ export interface SubgraphDefinition<Loaders> {
   resolvers: Resolvers<Loaders>;
   createLoaders(db: Knex, settings: SubgraphSettings): Loaders;
   migrations: Record<string, Migration>;
+  /**
+   * Plain HTTP routes beside /graphql (the coop subgraph's GBFS feeds). Each handler must itself
+   * refuse requests without the gateway secret, as /graphql does.
+   */
+  createHandlers?(services: {
+    db: Knex;
+    settings: SubgraphSettings;
+    secrets: Secrets;
+    logger: Logger;
+  }): RequestHandler[];
 }
 
 /**
@@ -104,6 +114,7 @@ export async function createSubgraphService<Loaders>(
     apollo,
     metrics,
     logger,
+    handlers: definition.createHandlers?.({ db, settings, secrets, logger }),
     admit: async (req) =>
       secretMatches(headerValue(req, GATEWAY_SECRET_HEADER), secrets.subgraphSecret)
         ? null

@@ -1,19 +1,22 @@
 /**
- * `npm run export -- <publiccode|okh> <id|--all> [--out dir] [--base-url URL]`: writes
- * publiccode.yml documents for commons applications and local adaptations, or okh.toml
- * manifests for open designs, from the configured databases (read only). One id without
- * --out prints the document; --all needs --out and writes one file per record
- * (`applications/<id>.publiccode.yml`, `adaptations/<id>.publiccode.yml`, `<id>.okh.toml`).
+ * `npm run export -- <publiccode|okh|gbfs> <id|--all> [--out dir] [--base-url URL]`: writes
+ * publiccode.yml documents for commons applications and local adaptations, okh.toml manifests
+ * for open designs, or GBFS 3.0 feeds for vehicle-sharing platform co-ops, from the configured
+ * databases (read only). One id without --out prints the document; --all needs --out and writes
+ * one file per record (`applications/<id>.publiccode.yml`, `adaptations/<id>.publiccode.yml`,
+ * `<id>.okh.toml`); gbfs always needs --out and writes `<co-op id>/<feed>.json`.
  *
  * --base-url is where the graph is published (default: this machine's gateway): records with
  * no public repository get a GraphQL GET URL for themselves there, as the standards demand a
- * URL and the import reads it back as the same record.
+ * URL and the import reads it back as the same record; GBFS feeds name each other at
+ * `<base-url>/gbfs/<co-op id>/<feed>.json`, where the gateway serves them.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, SUBGRAPH_NAMES } from '../lib/config.js';
 import { isWebUrl } from '../lib/interop.js';
+import { resolveSecrets } from '../lib/secrets.js';
 import { EXPORT_KINDS, UsageError, runExport, type ExportKind } from './interop/run.js';
 
 async function main(): Promise<void> {
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
   if (!kind || !EXPORT_KINDS.includes(kind as ExportKind)) throw new UsageError(usage);
   if (values.all === ids.length > 0) throw new UsageError(`${usage}\n(give ids or --all, not both)`);
   if (values.all && !values.out) throw new UsageError('--all writes one file per record: give --out <dir>');
+  if (kind === 'gbfs' && !values.out) throw new UsageError('gbfs writes several feeds per co-op: give --out <dir>');
   if (kind === 'okh' && ids.length > 1 && !values.out)
     throw new UsageError('several manifests need --out <dir>: TOML has no multi-document form');
   if (values['base-url'] !== undefined && !isWebUrl(values['base-url']))
@@ -39,6 +43,8 @@ async function main(): Promise<void> {
     databases: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, config.subgraphs[name].database])) as never,
     ids: values.all ? undefined : ids,
     baseUrl: values['base-url'] ?? `http://${config.host}:${config.gateway.port}`,
+    // Vehicle ids are keyed by the deployment's subgraph secret, so files and the gateway agree.
+    subgraphSecret: kind === 'gbfs' ? resolveSecrets(config).subgraphSecret : undefined,
   });
   if (!values.out) {
     process.stdout.write(files.map((file) => file.content).join(kind === 'publiccode' ? '---\n' : '\n'));

@@ -6,10 +6,14 @@
  *   kinds:  publiccode  publiccode.yml → depository (applications, adaptations, releases)
  *           okh         okh.toml / legacy okh.yml → production (open designs, bills of materials)
  *           mds-trips   MDS provider trips → coop usage events (needs --coop <id>)
- *           gbfs        not implemented yet
+ *           gbfs        GBFS 2.3/3.0 gbfs.json with its feeds beside it (or a folder, or a lone
+ *                       station_status.json) → coop: the system, vehicle types as asset kinds,
+ *                       stations as sharing hubs, current availability; never usage events
  *   --domain <DOMAIN>     publiccode: provisioning domain of new applications whose file names none
  *   --asset-kind <KIND>   okh: asset kind of new designs
- *   --coop <id>           mds-trips: the platform co-op the trips belong to
+ *   --coop <id>           mds-trips: the platform co-op the trips belong to (required);
+ *                         gbfs: the co-op the system serves (default: the co-op whose stored
+ *                         system has the file's system_id)
  *   --json                print the report as JSON
  *   --verbose             list every record, also for large files
  *
@@ -68,12 +72,11 @@ async function main(): Promise<number> {
   if (!kind || !IMPORT_KINDS.includes(kind as ImportKind)) {
     throw new UsageError(`usage: npm run import -- <${IMPORT_KINDS.join('|')}> <file-or-folder> [options]`);
   }
-  if (kind === 'gbfs') throw new UsageError('kind gbfs is not implemented yet');
   if (!target || rest.length > 0) throw new UsageError(`usage: npm run import -- ${kind} <file-or-folder> [options]`);
   const config = loadConfig();
   const bar = new cliProgress.SingleBar(
     {
-      format: '  trips [{bar}] {percentage}% | {value}/{total} | {eta}s left',
+      format: `  ${kind === 'gbfs' ? 'stations' : 'trips'} [{bar}] {percentage}% | {value}/{total} | {eta}s left`,
       hideCursor: true,
       stream: process.stderr,
     },

@@ -126,8 +126,10 @@ console.log(`
 Commons Graph is up (${firstStart ? 'first start, databases seeded' : 'later start, data reused'}) in ${seconds(performance.now() - started)}.
   five processes, ${rss.toFixed(0)} MiB resident in total
 
+  Dashboard ${base}/           GraphiQL (in a browser) ${base}/graphql
   GraphQL   ${base}/graphql
   Ready     ${base}/ready      Health ${base}/health      Metrics ${base}/metrics
+  Open data ${base}/catalog.ttl (DCAT-AP)   ${base}/gbfs/muniride-gent/gbfs.json (GBFS)
 
 Try the city report:
   curl -s ${base}/graphql -H 'content-type: application/json' \\

@@ -3,11 +3,15 @@ import { insertInChunks } from '../lib/db.js';
 import { ensureMonthPartitions } from '../subgraphs/coop/db/partitions.js';
 import { rebuildBins } from '../subgraphs/coop/db/queries.js';
 import type {
+  GbfsSystemRow,
+  GbfsVehicleTypeRow,
   ModeFactorRow,
   PlatformCooperativeRow,
   SharedAssetRow,
+  SharingHubRow,
   UsageEventRow,
 } from '../subgraphs/coop/db/tables.js';
+import { gbfsSystems, SEEDED_GBFS_AT, SEEDED_VEHICLE_TYPES, SPARE_DOCKS } from './data/sharing-hubs.js';
 import type { SeedOptions } from './index.js';
 import { generateUsageEvents, type AssetKind, type EmissionFactorSeed, type World } from './world.js';
 
@@ -46,7 +50,78 @@ function modeFactors(world: World): ModeFactorRow[] {
   }));
 }
 
-/** Writes the coop layer: co-ops, assets, mode factors, synthetic usage events and their daily bins. */
+/** The GBFS rows of the seeded vehicle-sharing co-ops: systems, vehicle types, hubs, and each vehicle's home hub. */
+export function seedGbfs(world: World): {
+  systems: GbfsSystemRow[];
+  vehicleTypes: GbfsVehicleTypeRow[];
+  hubs: SharingHubRow[];
+  hubOfAsset: Map<string, string>;
+} {
+  const coops = new Map(world.platformCooperatives.map((coop) => [coop.id, coop]));
+  const systems: GbfsSystemRow[] = [];
+  const vehicleTypes: GbfsVehicleTypeRow[] = [];
+  const hubs: SharingHubRow[] = [];
+  const hubOfAsset = new Map<string, string>();
+  for (const system of gbfsSystems) {
+    const coop = coops.get(system.platformCooperativeId);
+    if (!coop) throw new Error(`GBFS seed names unknown co-op ${system.platformCooperativeId}`);
+    systems.push({
+      platform_cooperative_id: coop.id,
+      system_id: coop.id,
+      name: coop.name,
+      operator: coop.name,
+      url: coop.website,
+      timezone: system.timezone,
+      languages: JSON.stringify(system.languages),
+      opening_hours: '24/7',
+      feed_contact_email: `gbfs@${coop.id}.example.org`,
+      license_id: 'CC0-1.0',
+      license_url: null,
+      attribution_organization_name: null,
+      attribution_url: null,
+      source_version: null,
+      updated_at: SEEDED_GBFS_AT,
+      status_updated_at: null,
+    });
+    const vehicles = world.assets.filter((a) => a.platformCooperativeId === coop.id && a.kind in SEEDED_VEHICLE_TYPES);
+    for (const kind of [...new Set(vehicles.map((a) => a.kind))].sort()) {
+      const type = SEEDED_VEHICLE_TYPES[kind]!;
+      vehicleTypes.push({
+        platform_cooperative_id: coop.id,
+        vehicle_type_id: type.vehicleTypeId,
+        kind,
+        form_factor: type.formFactor,
+        propulsion_type: type.propulsionType,
+        name: type.name,
+        max_range_meters: type.maxRangeMeters,
+      });
+    }
+    // Vehicles are spread over the hubs in id order: deterministic, and no PRNG draw is spent.
+    const homed = system.hubs.map(() => 0);
+    vehicles.forEach((asset, index) => {
+      const slot = index % system.hubs.length;
+      homed[slot]!++;
+      hubOfAsset.set(asset.id, `${coop.id}/${system.hubs[slot]!.stationId}`);
+    });
+    system.hubs.forEach((hub, slot) =>
+      hubs.push({
+        id: `${coop.id}/${hub.stationId}`,
+        platform_cooperative_id: coop.id,
+        station_id: hub.stationId,
+        name: hub.name,
+        lat: hub.lat,
+        lon: hub.lon,
+        address: hub.address,
+        post_code: null,
+        capacity: homed[slot]! + SPARE_DOCKS,
+        is_virtual_station: false,
+      }),
+    );
+  }
+  return { systems, vehicleTypes, hubs, hubOfAsset };
+}
+
+/** Writes the coop layer: co-ops, GBFS systems and hubs, assets, mode factors, synthetic usage events and their daily bins. */
 export async function seedCoop(db: Knex, world: World, options: SeedOptions): Promise<void> {
   const events = generateUsageEvents(world, options.seed, options.eventCount);
   await db.transaction(async (trx) => {
@@ -64,6 +139,10 @@ export async function seedCoop(db: Knex, world: World, options: SeedOptions): Pr
         application_id: c.applicationId,
       })),
     );
+    const gbfs = seedGbfs(world);
+    await insertInChunks<GbfsSystemRow>(trx, 'gbfs_systems', gbfs.systems);
+    await insertInChunks<GbfsVehicleTypeRow>(trx, 'gbfs_vehicle_types', gbfs.vehicleTypes);
+    await insertInChunks<SharingHubRow>(trx, 'sharing_hubs', gbfs.hubs);
     await insertInChunks<SharedAssetRow>(
       trx,
       'shared_assets',
@@ -74,6 +153,7 @@ export async function seedCoop(db: Knex, world: World, options: SeedOptions): Pr
         label: a.label,
         commissioned_on: a.commissionedOn,
         decommissioned_on: a.decommissionedOn,
+        hub_id: gbfs.hubOfAsset.get(a.id) ?? null,
       })),
     );
     await insertInChunks<ModeFactorRow>(trx, 'mode_factors', modeFactors(world));

@@ -9,9 +9,16 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { isPostgres, type DatabaseConfig, type SubgraphName } from '../../lib/config.js';
 import { migrateToLatest, openDatabase, type Migration } from '../../lib/db.js';
-import { RefusedFileError, type FileReport, type LeagueDirectory } from '../../lib/interop.js';
+import { RefusedFileError, type FileReport, type LeagueDirectory, type RecordReport } from '../../lib/interop.js';
 import { migrations as coopMigrations } from '../../subgraphs/coop/db/migrations/index.js';
-import { importMdsTrips } from '../../subgraphs/coop/interop/apply.js';
+import { importGbfs, importMdsTrips } from '../../subgraphs/coop/interop/apply.js';
+import { parseGbfsSystem, parseLoneStationStatus, type GbfsParse } from '../../subgraphs/coop/interop/gbfs.js';
+import {
+  GbfsNotPublishedError,
+  buildGbfsFeeds,
+  publishableGbfsCoopIds,
+  vehicleIdKey,
+} from '../../subgraphs/coop/interop/gbfs-export.js';
 import { parseMdsTrips } from '../../subgraphs/coop/interop/mds.js';
 import { migrations as depositoryMigrations } from '../../subgraphs/depository/db/migrations/index.js';
 import {
@@ -28,10 +35,10 @@ import { migrations as productionMigrations } from '../../subgraphs/production/d
 import { ASSET_KINDS, importOkhDocument, loadOkhExports } from '../../subgraphs/production/interop/apply.js';
 import { parseOkh, toOkhToml } from '../../subgraphs/production/interop/okh.js';
 
-/** Kinds the import command knows; `gbfs` is planned but not implemented here yet. */
+/** Kinds the import command knows. */
 export const IMPORT_KINDS = ['publiccode', 'okh', 'mds-trips', 'gbfs'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
-export const EXPORT_KINDS = ['publiccode', 'okh'] as const;
+export const EXPORT_KINDS = ['publiccode', 'okh', 'gbfs'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 /** A problem with the command line itself: reported with exit code 2, nothing read or written. */
@@ -113,9 +120,9 @@ export interface ImportOptions {
 
 /** Checks an import's options for its kind before anything is opened. */
 function checkOptions(kind: ImportKind, options: ImportOptions): void {
-  if (kind === 'gbfs') throw new UsageError('kind gbfs is not implemented yet');
   if (kind === 'mds-trips' && !options.coop) throw new UsageError('mds-trips needs --coop <platform co-op id>');
-  if (kind !== 'mds-trips' && options.coop) throw new UsageError('--coop applies to mds-trips only');
+  if (kind !== 'mds-trips' && kind !== 'gbfs' && options.coop)
+    throw new UsageError('--coop applies to mds-trips and gbfs only');
   if (options.domain !== undefined && (kind !== 'publiccode' || !PROVISIONING_DOMAINS.includes(options.domain))) {
     throw new UsageError(`--domain applies to publiccode and must be one of ${PROVISIONING_DOMAINS.join(', ')}`);
   }
@@ -131,6 +138,7 @@ function checkOptions(kind: ImportKind, options: ImportOptions): void {
  */
 export async function runImport(kind: ImportKind, target: string, options: ImportOptions): Promise<FileReport[]> {
   checkOptions(kind, options);
+  if (kind === 'gbfs') return importGbfsTargets(collectGbfsTargets(target), options);
   const files = collectFiles(kind, target);
   if (kind === 'publiccode') return importPubliccodeFiles(files, options);
   if (kind === 'okh') return importOkhFiles(files, options);
@@ -199,23 +207,35 @@ async function importPubliccodeFiles(files: readonly string[], options: ImportOp
   }
 }
 
+/** One file's report: what `run` imported, or the reason the whole file was refused (nothing changed). */
+async function reportOf(
+  file: string,
+  run: () => Promise<{ records: RecordReport[]; notes: string[] }>,
+): Promise<FileReport> {
+  try {
+    const { records, notes } = await run();
+    return { file, records, notes };
+  } catch (error) {
+    if (!(error instanceof RefusedFileError)) throw error;
+    return { file, records: [], notes: [], refused: error.message };
+  }
+}
+
 async function importOkhFiles(files: readonly string[], options: ImportOptions): Promise<FileReport[]> {
   const db = await openMigrated('production', options.databases.production);
   try {
     const reports: FileReport[] = [];
     for (const file of files) {
-      const report: FileReport = { file, records: [], notes: [] };
-      try {
-        const format = file.toLowerCase().endsWith('.toml') ? 'toml' : 'v1';
-        const parse = parseOkh(readFile(file), format);
-        if (!parse.ok)
-          report.records.push({ key: parse.key, status: 'rejected', reason: parse.problems.join('; '), notes: [] });
-        else report.records.push(...(await importOkhDocument(db, parse.document, { assetKind: options.assetKind })));
-      } catch (error) {
-        if (!(error instanceof RefusedFileError)) throw error;
-        report.refused = error.message;
-      }
-      reports.push(report);
+      reports.push(
+        await reportOf(file, async () => {
+          const format = file.toLowerCase().endsWith('.toml') ? 'toml' : 'v1';
+          const parse = parseOkh(readFile(file), format);
+          const records: RecordReport[] = parse.ok
+            ? await importOkhDocument(db, parse.document, { assetKind: options.assetKind })
+            : [{ key: parse.key, status: 'rejected', reason: parse.problems.join('; '), notes: [] }];
+          return { records, notes: [] };
+        }),
+      );
     }
     return reports;
   } finally {
@@ -228,20 +248,77 @@ async function importMdsFiles(files: readonly string[], options: ImportOptions):
   try {
     const reports: FileReport[] = [];
     for (const file of files) {
-      const report: FileReport = { file, records: [], notes: [] };
-      try {
-        const { trips } = parseMdsTrips(readFile(file));
-        const result = await importMdsTrips(db, options.coop!, trips, {
-          now: options.now,
-          onProgress: options.onProgress,
-        });
-        report.records = result.records;
-        report.notes = result.notes;
-      } catch (error) {
-        if (!(error instanceof RefusedFileError)) throw error;
-        report.refused = error.message;
-      }
-      reports.push(report);
+      reports.push(
+        await reportOf(file, () =>
+          importMdsTrips(db, options.coop!, parseMdsTrips(readFile(file)).trips, {
+            now: options.now,
+            onProgress: options.onProgress,
+          }),
+        ),
+      );
+    }
+    return reports;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** A GBFS input: a discovery file with its feeds beside it, or a lone station_status file. */
+export interface GbfsTarget {
+  file: string;
+  kind: 'system' | 'status';
+}
+
+/**
+ * The GBFS inputs under a path: a `gbfs.json` (the system, its feeds read from the same folder by
+ * file name) or a lone `station_status.json`; in a folder, every folder below that holds a
+ * `gbfs.json`, else a `station_status.json`, in path order.
+ */
+export function collectGbfsTargets(target: string): GbfsTarget[] {
+  if (!fs.existsSync(target)) throw new UsageError(`${target}: no such file or folder`);
+  if (fs.statSync(target).isFile()) {
+    const name = path.basename(target).toLowerCase();
+    if (name === 'gbfs.json') return [{ file: target, kind: 'system' }];
+    if (name === 'station_status.json') return [{ file: target, kind: 'status' }];
+    throw new UsageError(`${target}: give a GBFS discovery file (gbfs.json), a lone station_status.json or a folder`);
+  }
+  const targets: GbfsTarget[] = [];
+  const walk = (dir: string) => {
+    const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    const files = new Set(entries.filter((entry) => entry.isFile()).map((entry) => entry.name));
+    if (files.has('gbfs.json')) targets.push({ file: path.join(dir, 'gbfs.json'), kind: 'system' });
+    else if (files.has('station_status.json'))
+      targets.push({ file: path.join(dir, 'station_status.json'), kind: 'status' });
+    for (const entry of entries) if (entry.isDirectory()) walk(path.join(dir, entry.name));
+  };
+  walk(target);
+  return targets;
+}
+
+/** Reads a GBFS input from disk: the discovery file and the feeds it names, by file name beside it. */
+function readGbfsTarget(target: GbfsTarget): GbfsParse {
+  if (target.kind === 'status') return parseLoneStationStatus(readFile(target.file));
+  const dir = path.dirname(target.file);
+  return parseGbfsSystem(readFile(target.file), (name) => {
+    const file = path.join(dir, `${name}.json`);
+    return fs.existsSync(file) ? readFile(file) : null;
+  });
+}
+
+async function importGbfsTargets(targets: readonly GbfsTarget[], options: ImportOptions): Promise<FileReport[]> {
+  const db = await openMigrated('coop', options.databases.coop);
+  try {
+    const reports: FileReport[] = [];
+    for (const target of targets) {
+      reports.push(
+        await reportOf(target.file, () =>
+          importGbfs(db, readGbfsTarget(target), {
+            coop: options.coop,
+            now: options.now,
+            onProgress: options.onProgress,
+          }),
+        ),
+      );
     }
     return reports;
   } finally {
@@ -259,8 +336,12 @@ export interface ExportOptions {
   databases: Record<SubgraphName, DatabaseConfig>;
   /** Ids to export; all records when absent. */
   ids?: string[];
-  /** Base of the graph's record URLs, for records with no public repository. */
+  /** Base of the graph's record URLs, for records with no public repository; GBFS feed URLs hang below it. */
   baseUrl: string;
+  /** gbfs: the subgraph secret the vehicle-id key is derived from (the same ids as the service gives). */
+  subgraphSecret?: string;
+  /** gbfs: the instant availability is computed for; default now. */
+  now?: Date;
 }
 
 /**
@@ -269,6 +350,7 @@ export interface ExportOptions {
  * An id that names nothing is a UsageError.
  */
 export async function runExport(kind: ExportKind, options: ExportOptions): Promise<ExportedFile[]> {
+  if (kind === 'gbfs') return exportGbfs(options);
   if (kind === 'publiccode') {
     const directory = await loadLeagueDirectory(options.databases.league);
     const db = await openMigrated('depository', options.databases.depository);
@@ -294,6 +376,38 @@ export async function runExport(kind: ExportKind, options: ExportOptions): Promi
       designs.map((design) => design.id),
     );
     return designs.map((design) => ({ path: `${design.id}.okh.toml`, content: toOkhToml(design.manifest) }));
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * GBFS 3.0 feeds of the given co-ops (all that publish feeds when none is given), one folder per
+ * co-op: `<id>/gbfs.json`, `<id>/system_information.json`, ... A co-op without feeds is a UsageError.
+ */
+async function exportGbfs(options: ExportOptions): Promise<ExportedFile[]> {
+  if (!options.subgraphSecret) throw new UsageError('gbfs export needs the subgraph secret for vehicle ids');
+  const db = await openMigrated('coop', options.databases.coop);
+  try {
+    const exportOptions = {
+      baseUrl: options.baseUrl,
+      now: options.now ?? new Date(),
+      idKey: vehicleIdKey(options.subgraphSecret),
+    };
+    const files: ExportedFile[] = [];
+    for (const coopId of options.ids ?? (await publishableGbfsCoopIds(db))) {
+      let feeds;
+      try {
+        feeds = await buildGbfsFeeds(db, coopId, exportOptions);
+      } catch (error) {
+        if (error instanceof GbfsNotPublishedError) throw new UsageError(error.message);
+        throw error;
+      }
+      for (const [feed, document] of Object.entries(feeds)) {
+        files.push({ path: path.join(coopId, `${feed}.json`), content: `${JSON.stringify(document.body, null, 2)}\n` });
+      }
+    }
+    return files;
   } finally {
     await db.destroy();
   }

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 import { byKeys, groupByKeys } from '../../lib/db.js';
 import type { SubgraphSettings } from '../../lib/subgraph.js';
+import * as g from './db/gbfs.js';
 import * as q from './db/queries.js';
 import { assetAvailability, type Period, type SharingParts } from './sharing.js';
 
@@ -72,6 +73,24 @@ export function createLoaders(db: Knex, settings: SubgraphSettings) {
     ),
     assetsOfCoop,
     sharing: new DataLoader(loadSharing),
+    gbfsSystem: new DataLoader((ids: readonly string[]) =>
+      g.gbfsSystemsOf(db, ids).then((rows) => byKeys(ids, rows, (r) => r.platform_cooperative_id)),
+    ),
+    vehicleTypesOfCoop: new DataLoader((ids: readonly string[]) =>
+      g.vehicleTypesOf(db, ids).then((rows) => groupByKeys(ids, rows, (r) => r.platform_cooperative_id)),
+    ),
+    freeFloatingOfCoop: new DataLoader((ids: readonly string[]) =>
+      g.freeFloatingKindsOf(db, ids).then((rows) => groupByKeys(ids, rows, (r) => r.platform_cooperative_id)),
+    ),
+    hubsOfCoop: new DataLoader((ids: readonly string[]) =>
+      g.hubsOf(db, ids).then((rows) => groupByKeys(ids, rows, (r) => r.platform_cooperative_id)),
+    ),
+    hubStatus: new DataLoader((ids: readonly string[]) =>
+      g.hubStatusesOf(db, ids).then((rows) => byKeys(ids, rows, (r) => r.hub_id)),
+    ),
+    hubKindCounts: new DataLoader((ids: readonly string[]) =>
+      g.hubKindCountsOf(db, ids).then((rows) => groupByKeys(ids, rows, (r) => r.hub_id)),
+    ),
     annualOfCoop: new DataLoader((ids: readonly string[]) =>
       q.annualBinTotals(db, ids, k).then((rows) => groupByKeys(ids, rows, (r) => r.platform_cooperative_id)),
     ),

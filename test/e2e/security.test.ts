@@ -97,6 +97,29 @@ describe('rate limits', () => {
     }
   });
 
+  it('counts open-data files (catalogue, CSV, GBFS) against the same budget as /graphql', async () => {
+    const stack = await startTestStack({ limits: { rateLimitPerMinute: 3 } });
+    const base = stack.gatewayUrl.replace(/\/graphql$/, '');
+    try {
+      const get = (path: string) => fetch(`${base}${path}`);
+      const within = await Promise.all(
+        ['/gbfs/no-such-coop/gbfs.json', '/data/applications.csv', '/catalog.ttl'].map(async (path) => {
+          const response = await get(path);
+          await response.arrayBuffer();
+          return response.status;
+        }),
+      );
+      expect(within).toEqual([404, 200, 200]);
+      for (const path of ['/gbfs/no-such-coop/gbfs.json', '/data/emission-factors.csv', '/catalog.jsonld']) {
+        const response = await get(path);
+        expect(response.status, path).toBe(429);
+        expect(Number(response.headers.get('retry-after')), path).toBeGreaterThan(0);
+      }
+    } finally {
+      await stack.stop();
+    }
+  });
+
   it('shares the budget between two gateway instances through Redis', async () => {
     const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
     try {

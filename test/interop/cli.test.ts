@@ -39,10 +39,15 @@ function run(script: 'import' | 'export', ...args: string[]) {
 }
 
 describe('npm run import / export', () => {
-  it('says GBFS is not implemented yet, with exit code 2', () => {
-    const result = run('import', 'gbfs', 'anything');
-    expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe('kind gbfs is not implemented yet');
+  it('refuses a GBFS path that does not exist, or export without --out, with exit code 2', () => {
+    expect(run('import', 'gbfs', 'anything')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('no such file'),
+    });
+    expect(run('export', 'gbfs', 'muniride-gent')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('give --out'),
+    });
   });
 
   it('refuses a usage error with exit code 2 and changes nothing', () => {

@@ -10,7 +10,8 @@ import { SUBGRAPH_NAMES, type DatabaseConfig, type SubgraphName } from '../../li
 import { prepareDatabase } from '../../seeds/prepare.js';
 import { runExport, runImport } from '../../scripts/interop/run.js';
 import { dropSchema, postgresDatabase, postgresUnavailable } from '../engines.js';
-import { TEST_SEED } from '../harness.js';
+import { SECRETS, TEST_SEED } from '../harness.js';
+import { GBFS_EXAMPLES, GBFS_TABLES, addCoop, gbfsAbsent, gbfsSchema } from './gbfs-helpers.js';
 import {
   COOP_TABLES,
   DEPOSITORY_TABLES,
@@ -109,6 +110,34 @@ describe.skipIf(unavailable)('open-standard import and export on PostgreSQL', ()
       const [again] = await runImport('mds-trips', fixture, { databases, coop: 'muniride-gent', now: NOW });
       expect(again!.records.filter((record) => record.status === 'created')).toEqual([]);
       expect(await dump(db, COOP_TABLES)).toEqual(before);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it.skipIf(gbfsAbsent)('GBFS: the 3.0 example imports, re-imports unchanged, and exports back valid', async () => {
+    const db = open(databases.coop);
+    try {
+      await addCoop(db, 'gbfs-pg');
+      const [first] = await runImport('gbfs', GBFS_EXAMPLES.v30(), { databases, coop: 'gbfs-pg', now: NOW });
+      expect(first!.refused).toBeUndefined();
+      expect(new Set(first!.records.map((record) => record.status))).toEqual(new Set(['created']));
+      const before = await dump(db, GBFS_TABLES);
+      const [again] = await runImport('gbfs', GBFS_EXAMPLES.v30(), { databases, coop: 'gbfs-pg', now: NOW });
+      expect(new Set(again!.records.map((record) => record.status))).toEqual(new Set(['unchanged']));
+      expect(await dump(db, GBFS_TABLES)).toEqual(before);
+      const files = await runExport('gbfs', {
+        databases,
+        ids: ['muniride-gent', 'gbfs-pg'],
+        baseUrl: 'https://graph.example.org',
+        now: NOW,
+        subgraphSecret: SECRETS.subgraphSecret,
+      });
+      expect(files).toHaveLength(14);
+      for (const file of files) {
+        const validate = gbfsSchema('3.0', path.basename(file.path, '.json'));
+        expect(validate(JSON.parse(file.content)), `${file.path}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      }
     } finally {
       await db.destroy();
     }

@@ -4,7 +4,15 @@ import { asBoolean, reference } from '../../../lib/resolvers.js';
 import { DateScalar, DateTimeScalar } from '../../../lib/scalars.js';
 import type { Resolvers, SubgraphContext } from '../../../lib/subgraph.js';
 import * as q from '../db/queries.js';
-import type { PlatformCooperativeRow, SharedAssetRow } from '../db/tables.js';
+import type {
+  GbfsSystemRow,
+  GbfsVehicleTypeRow,
+  PlatformCooperativeRow,
+  SharedAssetRow,
+  SharingHubRow,
+  SharingHubStatusRow,
+} from '../db/tables.js';
+import { missingForGbfs3 } from '../interop/gbfs-export.js';
 import { sharingKey, type CoopLoaders } from '../loaders.js';
 import { addParts, toStats, type Period, type SharingParts } from '../sharing.js';
 import { mutations } from './mutations.js';
@@ -54,6 +62,52 @@ export const resolvers: Resolvers<CoopLoaders> = {
     },
     sharing: (coop: PlatformCooperativeRow, { period }: { period: Period }, context) =>
       sharingOfCoops([coop.id], checkPeriod(period), context),
+    gbfs: async (coop: PlatformCooperativeRow, _: unknown, { loaders }) => {
+      const system = await loaders.gbfsSystem.load(coop.id);
+      return system && missingForGbfs3(system).length === 0 ? `/gbfs/${coop.id}/gbfs.json` : null;
+    },
+    vehicleSharingSystem: (coop: PlatformCooperativeRow, _: unknown, { loaders }) => loaders.gbfsSystem.load(coop.id),
+    hubs: async (coop: PlatformCooperativeRow, args: PageArgs, { loaders, settings }) =>
+      paginateLoaded(await loaders.hubsOfCoop.load(coop.id), parsePage(args, settings.maxPageSize)),
+  },
+  VehicleSharingSystem: {
+    systemId: (system: GbfsSystemRow) => system.system_id,
+    languages: (system: GbfsSystemRow) => JSON.parse(system.languages) as string[],
+    openingHours: (system: GbfsSystemRow) => system.opening_hours,
+    licenseId: (system: GbfsSystemRow) => system.license_id,
+    licenseUrl: (system: GbfsSystemRow) => system.license_url,
+    attributionOrganizationName: (system: GbfsSystemRow) => system.attribution_organization_name,
+    attributionUrl: (system: GbfsSystemRow) => system.attribution_url,
+    importedVersion: (system: GbfsSystemRow) => system.source_version,
+    updatedAt: (system: GbfsSystemRow) => system.updated_at,
+    vehicleTypes: (system: GbfsSystemRow, _: unknown, { loaders }) =>
+      loaders.vehicleTypesOfCoop.load(system.platform_cooperative_id),
+    freeFloating: (system: GbfsSystemRow, _: unknown, { loaders }) =>
+      loaders.freeFloatingOfCoop.load(system.platform_cooperative_id),
+  },
+  VehicleType: {
+    id: (type: GbfsVehicleTypeRow) => type.vehicle_type_id,
+    formFactor: (type: GbfsVehicleTypeRow) => type.form_factor,
+    propulsionType: (type: GbfsVehicleTypeRow) => type.propulsion_type,
+    maxRangeMeters: (type: GbfsVehicleTypeRow) => type.max_range_meters,
+  },
+  SharingHub: {
+    stationId: (hub: SharingHubRow) => hub.station_id,
+    postCode: (hub: SharingHubRow) => hub.post_code,
+    isVirtual: (hub: SharingHubRow) => asBoolean(hub.is_virtual_station),
+    availability: async (hub: SharingHubRow, _: unknown, { loaders }) => {
+      const [status, byKind] = await Promise.all([loaders.hubStatus.load(hub.id), loaders.hubKindCounts.load(hub.id)]);
+      return status ? { status, byKind } : null;
+    },
+  },
+  HubAvailability: {
+    vehiclesAvailable: ({ status }: { status: SharingHubStatusRow }) => status.vehicles_available,
+    docksAvailable: ({ status }: { status: SharingHubStatusRow }) => status.docks_available,
+    byKind: ({ byKind }: { byKind: { kind: string; count: number }[] }) => byKind,
+    isInstalled: ({ status }: { status: SharingHubStatusRow }) => asBoolean(status.is_installed),
+    isRenting: ({ status }: { status: SharingHubStatusRow }) => asBoolean(status.is_renting),
+    isReturning: ({ status }: { status: SharingHubStatusRow }) => asBoolean(status.is_returning),
+    reportedAt: ({ status }: { status: SharingHubStatusRow }) => status.last_reported,
   },
   SharedAsset: {
     __resolveReference: (ref: IdArgs, { loaders }) => loaders.sharedAsset.load(ref.id),

@@ -1,0 +1,370 @@
+/**
+ * The catalogue as RDF triples (DCAT-AP 3.0.1): the catalogue and its publisher, the GraphQL
+ * endpoint as a DataService, and the datasets with their CSV distributions. Every node has an
+ * IRI (a fragment of `<base>/catalog`), never a blank node, so the Turtle and JSON-LD
+ * serialisations carry literally the same triples and a harvester sees stable identifiers.
+ */
+import { DataFactory, type Quad, type Quad_Object } from 'n3';
+import type { CatalogSettings } from '../../lib/config.js';
+import type { CatalogIndex, CityEntry } from './data.js';
+import {
+  CSV_FORMAT,
+  CSV_MEDIA_TYPE,
+  DATA_THEME_SCHEME,
+  ENGLISH,
+  GRAPHQL_SPEC,
+  LICENCES,
+  LICENCE_TYPES,
+  RFC_4180,
+  STABLE,
+  THEMES,
+  iri,
+  publisherType,
+  type Licence,
+  type Term,
+} from './vocabulary.js';
+
+const { namedNode, literal, quad } = DataFactory;
+
+/** Where a file of the catalogue is served, relative to the base URL. */
+export const paths = {
+  catalog: '/catalog',
+  schema: '/schema.graphql',
+  applications: '/data/applications.csv',
+  emissionFactors: '/data/emission-factors.csv',
+  sharing: (cityId: string, year: number) => `/data/cities/${cityId}/${year}/sharing.csv`,
+  footprint: (cityId: string, year: number) => `/data/cities/${cityId}/${year}/footprint.csv`,
+};
+
+export interface BuildContext {
+  /** Absolute base URL, no trailing slash. */
+  base: string;
+  settings: CatalogSettings;
+  /** dct:issued of the catalogue, YYYY-MM-DD. */
+  issued: string;
+  /** dct:modified of the catalogue and end of the registry's coverage: the day of the build, YYYY-MM-DD. */
+  today: string;
+}
+
+type Value = string | Quad_Object;
+
+/** Collects triples; a string object is a plain literal, undefined objects are skipped. */
+class Triples {
+  readonly quads: Quad[] = [];
+  private readonly typed = new Set<string>();
+
+  add(subject: string, predicate: string, ...objects: (Value | undefined)[]): void {
+    for (const object of objects) {
+      if (object === undefined) continue;
+      const term = typeof object === 'string' ? literal(object) : object;
+      this.quads.push(quad(namedNode(subject), namedNode(predicate), term));
+    }
+  }
+
+  /** Types a node once, however many nodes point at it. */
+  type(subject: string, ...classes: string[]): boolean {
+    if (this.typed.has(subject)) return false;
+    this.typed.add(subject);
+    this.add(subject, iri('rdf', 'type'), ...classes.map((c) => namedNode(c)));
+    return true;
+  }
+}
+
+const en = (text: string) => literal(text, 'en');
+const date = (value: string) => literal(value, namedNode(iri('xsd', 'date')));
+const wkt = (value: string) => literal(value, namedNode(iri('gsp', 'wktLiteral')));
+const node = (value: string) => namedNode(value);
+
+/**
+ * Builds every triple of the catalogue. The terms of controlled vocabularies are typed and
+ * labelled where they are used, because the range shapes check the class of every object.
+ */
+export function buildCatalog(index: CatalogIndex, context: BuildContext): Quad[] {
+  const { base, settings } = context;
+  const g = new Triples();
+  const id = (fragment: string) => `${base}${paths.catalog}#${fragment}`;
+  const catalog = `${base}${paths.catalog}`;
+  const publisher = id('publisher');
+  const contact = id('contact-point');
+  const service = id('graphql-api');
+  const licence = LICENCES[settings.license];
+
+  const concept = (term: Term, scheme?: string) => {
+    if (g.type(term.iri, iri('skos', 'Concept'))) {
+      g.add(term.iri, iri('skos', 'prefLabel'), en(term.label));
+      if (scheme) g.add(term.iri, iri('skos', 'inScheme'), node(scheme));
+    }
+    return node(term.iri);
+  };
+  const themes = (...terms: Term[]) => terms.map((term) => concept(term, DATA_THEME_SCHEME.iri));
+  const licenceNode = (doc: Licence) => {
+    if (g.type(doc.iri, iri('dct', 'LicenseDocument'))) {
+      g.add(doc.iri, iri('rdfs', 'label'), en(doc.label));
+      g.add(doc.iri, iri('dct', 'type'), ...doc.types.map((type) => concept(type)));
+    }
+    return node(doc.iri);
+  };
+  const standard = (spec: { iri: string; title: string }) => {
+    if (g.type(spec.iri, iri('dct', 'Standard'))) g.add(spec.iri, iri('dct', 'title'), en(spec.title));
+    return node(spec.iri);
+  };
+  const document = (url: string) => {
+    g.type(url, iri('foaf', 'Document'));
+    return node(url);
+  };
+  const period = (fragment: string, start: string, end: string) => {
+    const subject = id(fragment);
+    if (g.type(subject, iri('dct', 'PeriodOfTime'))) {
+      g.add(subject, iri('dcat', 'startDate'), date(start));
+      g.add(subject, iri('dcat', 'endDate'), date(end));
+    }
+    return node(subject);
+  };
+  const place = (fragment: string, name: string, centroid: string, bbox: string) => {
+    const subject = id(fragment);
+    if (g.type(subject, iri('dct', 'Location'))) {
+      g.add(subject, iri('locn', 'geographicName'), en(name));
+      g.add(subject, iri('dcat', 'centroid'), wkt(centroid));
+      g.add(subject, iri('dcat', 'bbox'), wkt(bbox));
+    }
+    return node(subject);
+  };
+  const cityPlace = (city: CityEntry) => place(`place-${city.id}`, city.name, ...cityGeometry(city));
+  const world = () => place('place-world', 'World', 'POINT(0 0)', box(-180, -90, 180, 90));
+  const language = () => {
+    g.type(ENGLISH, iri('dct', 'LinguisticSystem'));
+    return node(ENGLISH);
+  };
+
+  // The publisher and how to reach it.
+  g.type(publisher, iri('foaf', 'Agent'));
+  g.add(publisher, iri('foaf', 'name'), en(settings.publisherName));
+  g.add(publisher, iri('dct', 'type'), concept(publisherType(settings.publisherType)));
+  if (settings.publisherUrl) g.add(publisher, iri('foaf', 'homepage'), document(settings.publisherUrl));
+  g.type(contact, iri('vcard', 'Kind'), iri('vcard', 'Organization'));
+  g.add(contact, iri('vcard', 'fn'), settings.publisherName);
+  if (settings.contactEmail) g.add(contact, iri('vcard', 'hasEmail'), node(`mailto:${settings.contactEmail}`));
+  else g.add(contact, iri('vcard', 'hasURL'), node(`${base}/`));
+
+  // Who publishes a dataset or service, and how to reach them: the same for all.
+  const common = (subject: string) => {
+    g.add(subject, iri('dct', 'publisher'), node(publisher));
+    g.add(subject, iri('dcat', 'contactPoint'), node(contact));
+  };
+
+  const datasets: string[] = [];
+  const dataset = (fragment: string, fields: DatasetFields) => {
+    const subject = id(fragment);
+    datasets.push(subject);
+    g.type(subject, iri('dcat', 'Dataset'));
+    g.add(subject, iri('dct', 'identifier'), subject);
+    g.add(subject, iri('dct', 'title'), en(fields.title));
+    g.add(subject, iri('dct', 'description'), en(fields.description));
+    common(subject);
+    g.add(subject, iri('dct', 'temporal'), fields.temporal);
+    g.add(subject, iri('dct', 'spatial'), fields.spatial);
+    g.add(subject, iri('dcat', 'keyword'), ...fields.keywords.map(en));
+    g.add(subject, iri('dcat', 'theme'), ...themes(...fields.themes));
+    g.add(subject, iri('dct', 'language'), language());
+    if (fields.landingPage) g.add(subject, iri('dcat', 'landingPage'), document(fields.landingPage));
+    const distribution = `${subject}-csv`;
+    const url = `${base}${fields.path}`;
+    g.add(subject, iri('dcat', 'distribution'), node(distribution));
+    g.type(distribution, iri('dcat', 'Distribution'));
+    g.add(distribution, iri('dct', 'title'), en(`${fields.title} (CSV)`));
+    g.add(distribution, iri('dct', 'description'), en(fields.csvDescription));
+    g.add(distribution, iri('dcat', 'accessURL'), node(url));
+    g.add(distribution, iri('dcat', 'downloadURL'), node(url));
+    g.add(distribution, iri('dct', 'format'), mediaNode(g, CSV_FORMAT, 'MediaTypeOrExtent'));
+    g.add(distribution, iri('dcat', 'mediaType'), mediaNode(g, CSV_MEDIA_TYPE, 'MediaType'));
+    g.add(distribution, iri('dct', 'conformsTo'), standard(RFC_4180));
+    g.add(distribution, iri('dct', 'license'), licenceNode(fields.licence ?? licence));
+    g.add(distribution, iri('dcatap', 'availability'), concept(STABLE));
+    g.add(distribution, iri('dct', 'language'), language());
+  };
+
+  for (const city of index.cities) {
+    for (const year of city.sharingYears) {
+      dataset(`sharing-${city.id}-${year}`, {
+        title: `Sharing in ${city.name}, ${year}`,
+        description:
+          `Use of shared cars, bikes, homes and tools through the platform co-ops of ${city.name} ` +
+          `(${city.countryCode}) in ${year}, for the whole year and each month, for the city and each co-op: ` +
+          `uses, active members, hours in use, utilisation, kilometres and nights shared, avoided emissions. ` +
+          `Aggregates only: a co-op's day with fewer than k distinct members (k in column suppressionThreshold) ` +
+          `is left out of every figure, ` +
+          `and a figure with no visible day is suppressed (empty). Same values as City.sharing and ` +
+          `PlatformCooperative.sharing of the GraphQL API.`,
+        temporal: period(`period-${year}`, `${year}-01-01`, `${year}-12-31`),
+        spatial: cityPlace(city),
+        keywords: ['sharing', 'platform cooperatives', 'shared mobility', 'commons', city.name],
+        themes: [THEMES.TRAN, THEMES.REGI, THEMES.SOCI],
+        landingPage: `${base}/cities/${city.id}?year=${year}`,
+        path: paths.sharing(city.id, year),
+        csvDescription:
+          'RFC 4180 CSV, UTF-8, header row. One row per period (the year, then each month) and per co-op ' +
+          '(empty platformCooperativeId: the whole city). Columns are the GraphQL field names of SharingStats; ' +
+          'a suppressed or undefined figure is an empty field.',
+      });
+    }
+    for (const year of city.footprintYears) {
+      dataset(`footprint-${city.id}-${year}`, {
+        title: `Carbon footprint of sharing in ${city.name}, ${year}`,
+        description:
+          `Embodied emissions of the shared goods delivered to the platform co-ops of ${city.name} in ${year}, ` +
+          `emissions avoided by sharing, net and per-capita figures, kg CO2e, with the method version. ` +
+          `Same values as City.footprint(year) of the GraphQL API.`,
+        temporal: period(`period-${year}`, `${year}-01-01`, `${year}-12-31`),
+        spatial: cityPlace(city),
+        keywords: ['carbon footprint', 'embodied emissions', 'avoided emissions', 'CO2e', city.name],
+        themes: [THEMES.ENVI, THEMES.REGI],
+        landingPage: `${base}/cities/${city.id}?year=${year}`,
+        path: paths.footprint(city.id, year),
+        csvDescription:
+          'RFC 4180 CSV, UTF-8, header row, one row. Columns are the GraphQL field names of Footprint plus cityId; ' +
+          'an unknown figure is an empty field.',
+      });
+    }
+  }
+
+  const foundedYears = index.applications.flatMap((a) => (a.foundedYear === null ? [] : [a.foundedYear]));
+  dataset('applications', {
+    title: 'Commons applications',
+    description:
+      'The depository of open-source commons applications (provisioning systems for mobility, housing, ' +
+      'food, energy, tools and care) that cities and platform co-ops run: name, domain, code licence, ' +
+      'repository, website, founding year and stewarding protocol co-op. Same values as the ' +
+      'applications list of the GraphQL API.',
+    temporal: period(
+      'period-applications',
+      `${foundedYears.length ? Math.min(...foundedYears) : context.today.slice(0, 4)}-01-01`,
+      context.today,
+    ),
+    spatial: world(),
+    keywords: ['commons applications', 'open source', 'platform cooperatives', 'public software'],
+    themes: [THEMES.TECH, THEMES.GOVE],
+    path: paths.applications,
+    csvDescription:
+      'RFC 4180 CSV, UTF-8, header row, one row per application ordered by id. Columns are the GraphQL ' +
+      'field names of CommonsApplication, stewardId for steward.id; an unknown value is an empty field.',
+  });
+
+  const factorYears = index.emissionFactors.map((factor) => factor.year);
+  const factorLicences = [...new Set(index.emissionFactors.map((factor) => factor.license))].sort();
+  dataset('emission-factors', {
+    title: 'Emission factors',
+    description:
+      'The reference table of emission factors the footprint and avoided-emission figures use (materials, ' +
+      'grid electricity, passenger transport, freight), each row with its source, edition year, region and ' +
+      'licence. Same values as emissionFactors of the GraphQL API.',
+    temporal: period(
+      'period-emission-factors',
+      `${factorYears.length ? Math.min(...factorYears) : context.today.slice(0, 4)}-01-01`,
+      `${factorYears.length ? Math.max(...factorYears) : context.today.slice(0, 4)}-12-31`,
+    ),
+    spatial: world(),
+    keywords: ['emission factors', 'greenhouse gases', 'CO2e', 'life-cycle assessment'],
+    themes: [THEMES.ENVI, THEMES.ENER],
+    path: paths.emissionFactors,
+    csvDescription:
+      'RFC 4180 CSV, UTF-8, header row, one row per factor ordered by id. Columns are the GraphQL field ' +
+      'names of EmissionFactor; each row names its source (source, sourceUrl) and its licence (license).',
+    // The rows come from several publishers under their own terms; one licence for the file would be untrue.
+    licence: {
+      iri: id('license-emission-factors'),
+      label: `Each row under the licence named in its license column: ${factorLicences.join('; ')}.`,
+      types: [LICENCE_TYPES.Attribution],
+    },
+  });
+
+  // The GraphQL endpoint that serves all of it.
+  g.type(service, iri('dcat', 'DataService'));
+  g.add(service, iri('dct', 'title'), en('Commons Graph GraphQL API'));
+  g.add(
+    service,
+    iri('dct', 'description'),
+    en(
+      'One GraphQL graph (Apollo Federation 2) over leagues of cities, the commons-application depository, ' +
+        'local platform co-ops and open production co-ops. Public reads need no token; GraphQL over HTTP, ' +
+        'POST or GET. Its SDL is the endpoint description.',
+    ),
+  );
+  g.add(service, iri('dcat', 'endpointURL'), node(`${base}/graphql`));
+  g.add(service, iri('dcat', 'endpointDescription'), node(`${base}${paths.schema}`));
+  g.add(service, iri('dct', 'conformsTo'), standard(GRAPHQL_SPEC));
+  common(service);
+  g.add(service, iri('dct', 'license'), licenceNode(licence));
+  g.add(service, iri('dcat', 'keyword'), ...['GraphQL', 'API', 'Apollo Federation', 'open data'].map(en));
+  g.add(service, iri('dcat', 'theme'), ...themes(THEMES.REGI, THEMES.TRAN, THEMES.ENVI));
+  g.add(service, iri('dcat', 'servesDataset'), ...datasets.map(node));
+
+  // The catalogue.
+  g.type(catalog, iri('dcat', 'Catalog'));
+  g.add(catalog, iri('dct', 'title'), en('Commons Graph open data'));
+  g.add(
+    catalog,
+    iri('dct', 'description'),
+    en(
+      'Open data of the commons graph: sharing and footprint figures per city and year (aggregates only, ' +
+        'small groups suppressed), the commons-application registry and the emission-factor table, as CSV ' +
+        'files computed from the GraphQL API, and the API itself.',
+    ),
+  );
+  g.add(catalog, iri('dct', 'publisher'), node(publisher));
+  g.add(catalog, iri('foaf', 'homepage'), document(`${base}/`));
+  g.add(catalog, iri('dct', 'language'), language());
+  g.add(catalog, iri('dct', 'license'), licenceNode(licence));
+  g.add(catalog, iri('dct', 'issued'), date(context.issued));
+  g.add(catalog, iri('dct', 'modified'), date(context.today));
+  g.add(catalog, iri('dct', 'spatial'), world(), ...index.cities.map(cityPlace));
+  g.type(DATA_THEME_SCHEME.iri, iri('skos', 'ConceptScheme'));
+  g.add(DATA_THEME_SCHEME.iri, iri('dct', 'title'), en(DATA_THEME_SCHEME.title));
+  g.add(catalog, iri('dcat', 'themeTaxonomy'), node(DATA_THEME_SCHEME.iri));
+  g.add(catalog, iri('dcat', 'dataset'), ...datasets.map(node));
+  g.add(catalog, iri('dcat', 'service'), node(service));
+  return g.quads;
+}
+
+interface DatasetFields {
+  title: string;
+  description: string;
+  temporal: Quad_Object;
+  spatial: Quad_Object;
+  keywords: string[];
+  themes: Term[];
+  landingPage?: string;
+  path: string;
+  csvDescription: string;
+  /** Default: the catalogue's licence (CATALOG_LICENSE). */
+  licence?: Licence;
+}
+
+/** A file type or media type node, typed as dct:format and dcat:mediaType's ranges want. */
+function mediaNode(g: Triples, value: string, dctClass: 'MediaTypeOrExtent' | 'MediaType'): Quad_Object {
+  g.type(value, iri('dct', dctClass));
+  return node(value);
+}
+
+/** A WKT polygon of a longitude/latitude box. */
+function box(west: number, south: number, east: number, north: number): string {
+  return `POLYGON((${west} ${south}, ${east} ${south}, ${east} ${north}, ${west} ${north}, ${west} ${south}))`;
+}
+
+/**
+ * A city's centroid and bounding box. The graph knows the city centre only, rounded to four
+ * decimals (about 11 m), not its boundary; the box is that rounding's extent around the centre,
+ * which is all the graph can honestly say.
+ */
+function cityGeometry(city: CityEntry): [string, string] {
+  const half = 0.00005;
+  const round = (n: number) => Number(n.toFixed(5));
+  return [
+    `POINT(${city.longitude} ${city.latitude})`,
+    box(
+      round(city.longitude - half),
+      round(city.latitude - half),
+      round(city.longitude + half),
+      round(city.latitude + half),
+    ),
+  ];
+}

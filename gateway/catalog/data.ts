@@ -1,0 +1,272 @@
+/**
+ * What the catalogue and its CSV files are built from: public GraphQL operations, run through
+ * the gateway's own request pipeline (see index.ts), never a database. Every answer must be
+ * complete: a GraphQL error (a subgraph down or timed out) makes the whole build fail with
+ * CatalogUnavailableError rather than publish a partial file.
+ */
+
+/** Runs one operation through the gateway and returns its data; throws CatalogUnavailableError on any error. */
+export type Execute = <Data>(query: string, variables?: Record<string, unknown>) => Promise<Data>;
+
+/** The graph could not answer completely; the message names what failed. */
+export class CatalogUnavailableError extends Error {}
+
+/** The largest page every root list allows. */
+const PAGE_SIZE = 100;
+
+interface Page<Node> {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: Node[];
+}
+
+/** Every node of a paged root list, page by page. */
+async function allPages<Node>(
+  execute: Execute,
+  query: string,
+  field: string,
+  variables: Record<string, unknown> = {},
+): Promise<Node[]> {
+  const nodes: Node[] = [];
+  let after: string | null = null;
+  do {
+    const data: Record<string, Page<Node>> = await execute(query, { ...variables, first: PAGE_SIZE, after });
+    const page = data[field];
+    if (!page) throw new CatalogUnavailableError(`the graph gave no ${field}`);
+    nodes.push(...page.nodes);
+    after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+  } while (after);
+  return nodes;
+}
+
+export interface CityEntry {
+  id: string;
+  name: string;
+  countryCode: string;
+  latitude: number;
+  longitude: number;
+  /** Years with usage: one sharing dataset each. */
+  sharingYears: number[];
+  /** Years with usage or with goods delivered to the city's co-ops: one footprint dataset each. */
+  footprintYears: number[];
+}
+
+export interface Application {
+  id: string;
+  name: string;
+  summary: string;
+  domain: string;
+  license: string;
+  repositoryUrl: string | null;
+  website: string | null;
+  foundedYear: number | null;
+  illustrative: boolean;
+  stewardId: string | null;
+}
+
+export interface EmissionFactor {
+  id: string;
+  category: string;
+  name: string;
+  unit: string;
+  kgCO2ePerUnit: number;
+  occupancy: number | null;
+  kgCO2ePerPassengerKm: number | null;
+  source: string;
+  sourceUrl: string;
+  license: string;
+  year: number;
+  region: string;
+  notes: string;
+}
+
+/** What the catalogue itself describes: which datasets exist and their coverage. */
+export interface CatalogIndex {
+  cities: CityEntry[];
+  applications: Application[];
+  emissionFactors: EmissionFactor[];
+}
+
+const CITIES = `query CatalogCities($first: Int!, $after: String) {
+  cities(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id name countryCode latitude longitude annualSharing { year } }
+  }
+}`;
+
+/** Production runs name the city they delivered to: the footprint of that year has embodied emissions. */
+const DELIVERIES = `query CatalogDeliveries($first: Int!, $after: String) {
+  openCooperatives(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { productionRuns { completedOn city { id } } }
+  }
+}`;
+
+const APPLICATIONS = `query CatalogApplications($first: Int!, $after: String) {
+  applications(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id name summary domain license repositoryUrl website foundedYear illustrative steward { id } }
+  }
+}`;
+
+const EMISSION_FACTORS = `query CatalogEmissionFactors($first: Int!, $after: String) {
+  emissionFactors(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id category name unit kgCO2ePerUnit occupancy kgCO2ePerPassengerKm
+      source sourceUrl license year region notes
+    }
+  }
+}`;
+
+interface CityNode extends Omit<CityEntry, 'sharingYears' | 'footprintYears'> {
+  annualSharing: { year: number }[] | null;
+}
+
+const sortedUnique = (years: Iterable<number>) => [...new Set(years)].sort((a, b) => a - b);
+
+/** Lists the cities with their years, the application registry and the emission-factor table. */
+export async function loadIndex(execute: Execute): Promise<CatalogIndex> {
+  const [cityNodes, producers, applicationNodes, emissionFactors] = await Promise.all([
+    allPages<CityNode>(execute, CITIES, 'cities'),
+    allPages<{ productionRuns: { completedOn: string; city: { id: string } | null }[] }>(
+      execute,
+      DELIVERIES,
+      'openCooperatives',
+    ),
+    allPages<Omit<Application, 'stewardId'> & { steward: { id: string } | null }>(
+      execute,
+      APPLICATIONS,
+      'applications',
+    ),
+    allPages<EmissionFactor>(execute, EMISSION_FACTORS, 'emissionFactors'),
+  ]);
+  const deliveryYears = new Map<string, number[]>();
+  for (const run of producers.flatMap((producer) => producer.productionRuns)) {
+    if (!run.city) continue;
+    const years = deliveryYears.get(run.city.id) ?? [];
+    years.push(Number(run.completedOn.slice(0, 4)));
+    deliveryYears.set(run.city.id, years);
+  }
+  const cities = cityNodes.map(({ annualSharing, ...city }) => {
+    if (!annualSharing) throw new CatalogUnavailableError(`the graph gave no annualSharing for city ${city.id}`);
+    const sharingYears = sortedUnique(annualSharing.map((entry) => entry.year));
+    const footprintYears = sortedUnique([...sharingYears, ...(deliveryYears.get(city.id) ?? [])]);
+    return { ...city, sharingYears, footprintYears };
+  });
+  const applications = applicationNodes.map(({ steward, ...application }) => ({
+    ...application,
+    stewardId: steward?.id ?? null,
+  }));
+  return { cities, applications, emissionFactors };
+}
+
+/** One row of sharing.csv. */
+export interface SharingRow {
+  cityId: string;
+  from: string;
+  to: string;
+  platformCooperativeId: string | null;
+  platformCooperativeName: string | null;
+  assets: number;
+  assetHours: number;
+  uses: number | null;
+  activeMembers: number | null;
+  hoursInUse: number | null;
+  utilizationRate: number | null;
+  usersPerAsset: number | null;
+  kmShared: number | null;
+  nightsShared: number | null;
+  avoidedKgCO2e: number | null;
+  suppressed: boolean;
+  suppressionThreshold: number;
+  methodology: string;
+}
+
+type Stats = Omit<SharingRow, 'cityId' | 'from' | 'to' | 'platformCooperativeId' | 'platformCooperativeName'> & {
+  period: { from: string; to: string };
+};
+
+const SHARING = `query CatalogSharing($id: ID!, $period: PeriodInput!) {
+  city(id: $id) {
+    sharing(period: $period) { ...Figures }
+    platformCooperatives { id name sharing(period: $period) { ...Figures } }
+  }
+}
+fragment Figures on SharingStats {
+  period { from to }
+  assets assetHours uses activeMembers hoursInUse utilizationRate usersPerAsset
+  kmShared nightsShared avoidedKgCO2e suppressed suppressionThreshold methodology
+}`;
+
+interface SharingData {
+  city: {
+    sharing: Stats | null;
+    platformCooperatives: { id: string; name: string; sharing: Stats | null }[] | null;
+  } | null;
+}
+
+/** The whole year, then its twelve calendar months: the periods of sharing.csv. */
+export function sharingPeriods(year: number): { from: string; to: string }[] {
+  const months = Array.from({ length: 12 }, (_, index) => {
+    const month = String(index + 1).padStart(2, '0');
+    // Day 0 of the next month is the last day of this one.
+    const lastDay = String(new Date(Date.UTC(year, index + 1, 0)).getUTCDate()).padStart(2, '0');
+    return { from: `${year}-${month}-01`, to: `${year}-${month}-${lastDay}` };
+  });
+  return [{ from: `${year}-01-01`, to: `${year}-12-31` }, ...months];
+}
+
+function rowOf(cityId: string, stats: Stats, coop: { id: string; name: string } | null): SharingRow {
+  const { period, ...figures } = stats;
+  return {
+    cityId,
+    from: period.from,
+    to: period.to,
+    platformCooperativeId: coop?.id ?? null,
+    platformCooperativeName: coop?.name ?? null,
+    ...figures,
+  };
+}
+
+/**
+ * The rows of one city's sharing.csv for a year. One operation per period keeps each well under
+ * the gateway's alias limit (a month per alias would need two per month); they run in sequence
+ * so one file never takes more than one request's share of the subgraphs at a time.
+ */
+export async function loadSharing(execute: Execute, cityId: string, year: number): Promise<SharingRow[]> {
+  const rows: SharingRow[] = [];
+  for (const period of sharingPeriods(year)) {
+    const { city } = await execute<SharingData>(SHARING, { id: cityId, period });
+    if (!city?.sharing || !city.platformCooperatives) {
+      throw new CatalogUnavailableError(`the graph gave no sharing for city ${cityId}, ${period.from}–${period.to}`);
+    }
+    rows.push(rowOf(cityId, city.sharing, null));
+    for (const coop of city.platformCooperatives) {
+      if (!coop.sharing) throw new CatalogUnavailableError(`the graph gave no sharing for co-op ${coop.id}`);
+      rows.push(rowOf(cityId, coop.sharing, coop));
+    }
+  }
+  return rows;
+}
+
+export interface Footprint {
+  year: number;
+  embodiedKgCO2e: number;
+  avoidedKgCO2e: number | null;
+  netKgCO2e: number | null;
+  perCapitaKgCO2e: number | null;
+  methodology: string;
+}
+
+const FOOTPRINT = `query CatalogFootprint($id: ID!, $year: Int!) {
+  city(id: $id) {
+    footprint(year: $year) { year embodiedKgCO2e avoidedKgCO2e netKgCO2e perCapitaKgCO2e methodology }
+  }
+}`;
+
+/** One city's footprint for a year, as `City.footprint(year)` answers. */
+export async function loadFootprint(execute: Execute, cityId: string, year: number): Promise<Footprint> {
+  const { city } = await execute<{ city: { footprint: Footprint | null } | null }>(FOOTPRINT, { id: cityId, year });
+  if (!city?.footprint) throw new CatalogUnavailableError(`the graph gave no footprint for city ${cityId}, ${year}`);
+  return city.footprint;
+}

@@ -1,0 +1,259 @@
+/**
+ * The gateway's DCAT-AP 3 catalogue and the CSV files it describes:
+ *
+ *   GET /catalog.ttl, /catalog.jsonld   the catalogue (/catalog picks one by Accept)
+ *   GET /schema.graphql                 the public API's SDL, the DataService's endpoint description
+ *   GET /data/applications.csv, /data/emission-factors.csv
+ *   GET /data/cities/<cityId>/<year>/sharing.csv, .../footprint.csv
+ *
+ * Everything is built from public GraphQL operations run through the gateway's own request
+ * pipeline (`executeOperation`: the same validation, limits and subgraph timeouts as a client's
+ * request, without a loopback HTTP hop), so a file holds exactly what the graph answers, with
+ * suppression applied. Built files are kept for `maxAgeSeconds` and served with that
+ * Cache-Control and a strong ETag; concurrent requests for the same file share one build. When
+ * part of the graph does not answer, the file answers 503 rather than a partial copy: a harvester
+ * that saw a dataset disappear would delete it.
+ */
+import crypto from 'node:crypto';
+import type http from 'node:http';
+import { printSchema, type GraphQLSchema } from 'graphql';
+import type { CatalogSettings } from '../../lib/config.js';
+import type { Refusal, RequestHandler } from '../../lib/http.js';
+import type { Logger } from '../../lib/logger.js';
+import { buildCatalog, paths } from './build.js';
+import { applicationsCsv, emissionFactorsCsv, footprintCsv, sharingCsv } from './csv.js';
+import {
+  CatalogUnavailableError,
+  loadFootprint,
+  loadIndex,
+  loadSharing,
+  type CatalogIndex,
+  type Execute,
+} from './data.js';
+import { toJsonLd, toTurtle } from './serialize.js';
+
+export { CatalogUnavailableError, type Execute } from './data.js';
+
+export interface CatalogOptions {
+  settings: CatalogSettings;
+  /** Runs an operation through the gateway; the request id ties its subgraph fetches to the file request. */
+  executorFor: (requestId: string) => Execute;
+  /** The gateway's API schema once loaded (for /schema.graphql). */
+  schema: () => GraphQLSchema | undefined;
+  /** The gateway's rate limit: building a file costs subgraph work, so file requests count like /graphql ones. */
+  admit?: (req: http.IncomingMessage) => Promise<Refusal | null>;
+  logger?: Logger;
+  /** The clock; tests may fix it. */
+  now?: () => Date;
+}
+
+/** A built file, ready to send. */
+interface File {
+  body: Buffer;
+  contentType: string;
+  etag: string;
+}
+
+const TURTLE = 'text/turtle; charset=utf-8';
+const JSON_LD = 'application/ld+json';
+const CSV = 'text/csv; charset=utf-8; header=present';
+const RETRY_AFTER_SECONDS = 30;
+
+const CITY_FILE = /^\/data\/cities\/([^/]+)\/([^/]+)\/(sharing|footprint)\.csv$/;
+
+function fileOf(text: string, contentType: string): File {
+  const body = Buffer.from(text, 'utf8');
+  const etag = `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  return { body, contentType, etag };
+}
+
+/**
+ * Builds each key once per `maxAgeSeconds` and shares a build in progress; a failed build is
+ * forgotten at once so the next request tries again.
+ */
+class BuildCache<V> {
+  private readonly entries = new Map<string, { expires: number; value: Promise<V> }>();
+
+  constructor(private readonly maxAgeMs: number) {}
+
+  get(key: string, build: () => Promise<V>): Promise<V> {
+    const now = Date.now();
+    const cached = this.entries.get(key);
+    if (cached && cached.expires > now) return cached.value;
+    for (const [old, entry] of this.entries) if (entry.expires <= now) this.entries.delete(old);
+    const value = build();
+    // A build in progress is shared even with maxAge 0; it expires once settled.
+    const entry = { expires: Number.POSITIVE_INFINITY, value };
+    this.entries.set(key, entry);
+    value.then(
+      () => (entry.expires = Date.now() + this.maxAgeMs),
+      () => this.entries.delete(key),
+    );
+    return value;
+  }
+}
+
+/** The base URL of the request's own address, when PUBLIC_BASE_URL is not set. */
+function localBaseUrl(req: http.IncomingMessage): string {
+  const address = (req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  const host = address.includes(':') ? `[${address}]` : address;
+  return `http://${host}:${req.socket.localPort}`;
+}
+
+/** The path of the request, or null when the target does not parse. */
+function pathOf(req: http.IncomingMessage): string | null {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return null;
+  }
+}
+
+function sendText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'text/plain; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.end(text);
+}
+
+function sendFile(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  file: File,
+  maxAgeSeconds: number,
+  extra: Record<string, string> = {},
+): void {
+  res.setHeader('content-type', file.contentType);
+  res.setHeader('cache-control', `public, max-age=${maxAgeSeconds}`);
+  res.setHeader('etag', file.etag);
+  // Open data: any web page may read it (no credentials are involved).
+  res.setHeader('access-control-allow-origin', '*');
+  res.setHeader('x-content-type-options', 'nosniff');
+  for (const [name, value] of Object.entries(extra)) res.setHeader(name, value);
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === file.etag)) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  res.statusCode = 200;
+  res.setHeader('content-length', file.body.length);
+  res.end(req.method === 'HEAD' ? undefined : file.body);
+}
+
+/** JSON-LD when the client asks for it (and not for Turtle), else Turtle. */
+function prefersJsonLd(req: http.IncomingMessage): boolean {
+  const accept = req.headers.accept ?? '';
+  return /application\/(ld\+)?json/.test(accept) && !/text\/turtle/.test(accept);
+}
+
+const utcDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/** Makes the handler for the catalogue, the schema and the CSV files. */
+export function createCatalogHandler(options: CatalogOptions): RequestHandler {
+  const { settings } = options;
+  const now = options.now ?? (() => new Date());
+  const issued = settings.issued ?? utcDay(now());
+  const maxAgeMs = settings.maxAgeSeconds * 1000;
+  const indexCache = new BuildCache<CatalogIndex>(maxAgeMs);
+  const fileCache = new BuildCache<File>(maxAgeMs);
+
+  const index = (requestId: string) => indexCache.get('index', () => loadIndex(options.executorFor(requestId)));
+
+  const catalogFile = (base: string, format: 'ttl' | 'jsonld', requestId: string) =>
+    fileCache.get(`catalog.${format}|${base}`, async () => {
+      const quads = buildCatalog(await index(requestId), { base, settings, issued, today: utcDay(now()) });
+      return format === 'ttl' ? fileOf(await toTurtle(quads), TURTLE) : fileOf(toJsonLd(quads), JSON_LD);
+    });
+
+  /** The CSV file at a path, or null when no dataset has that path. */
+  const csvFile = async (path: string, requestId: string): Promise<File | null> => {
+    if (path === paths.applications || path === paths.emissionFactors) {
+      return fileCache.get(path, async () => {
+        const { applications, emissionFactors } = await index(requestId);
+        return fileOf(
+          path === paths.applications ? applicationsCsv(applications) : emissionFactorsCsv(emissionFactors),
+          CSV,
+        );
+      });
+    }
+    const match = CITY_FILE.exec(path);
+    if (!match) return null;
+    const [, cityId, yearText, kind] = match as unknown as [string, string, string, 'sharing' | 'footprint'];
+    const year = Number(yearText);
+    const city = (await index(requestId)).cities.find((entry) => entry.id === cityId);
+    const years = kind === 'sharing' ? city?.sharingYears : city?.footprintYears;
+    if (!years?.includes(year)) return null;
+    return fileCache.get(path, async () => {
+      const execute = options.executorFor(requestId);
+      const text =
+        kind === 'sharing'
+          ? sharingCsv(await loadSharing(execute, cityId, year))
+          : footprintCsv(cityId, await loadFootprint(execute, cityId, year));
+      return fileOf(text, CSV);
+    });
+  };
+
+  const schemaFile = () => {
+    const schema = options.schema();
+    return schema ? fileOf(`${printSchema(schema)}\n`, 'text/plain; charset=utf-8') : undefined;
+  };
+
+  /** Serves one of the catalogue's paths; resolves to the route label. */
+  async function serve(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<string> {
+    const requestId = String(res.getHeader('x-request-id') ?? crypto.randomUUID());
+    const base = settings.publicBaseUrl ?? localBaseUrl(req);
+    if (path === paths.schema) {
+      const file = schemaFile();
+      if (file) sendFile(req, res, file, settings.maxAgeSeconds);
+      else sendText(res, 503, 'The schema is not loaded yet.', { 'retry-after': String(RETRY_AFTER_SECONDS) });
+      return 'schema';
+    }
+    if (path === '/catalog' || path === '/catalog.ttl' || path === '/catalog.jsonld') {
+      const format = path === '/catalog.jsonld' || (path === '/catalog' && prefersJsonLd(req)) ? 'jsonld' : 'ttl';
+      const file = await catalogFile(base, format, requestId);
+      sendFile(req, res, file, settings.maxAgeSeconds, path === '/catalog' ? { vary: 'accept' } : {});
+      return 'catalog';
+    }
+    const file = await csvFile(path, requestId);
+    if (!file) {
+      sendText(res, 404, `No dataset file at ${path}. The catalogue at /catalog.ttl lists every file.`);
+      return 'data';
+    }
+    const name = path.slice('/data/'.length).replaceAll('/', '-');
+    sendFile(req, res, file, settings.maxAgeSeconds, { 'content-disposition': `inline; filename="${name}"` });
+    return 'data';
+  }
+
+  return async (req, res) => {
+    const path = pathOf(req);
+    if (!path) return null;
+    const ours = path === '/catalog' || path.startsWith('/catalog.') || path === paths.schema;
+    const data = path === paths.applications || path === paths.emissionFactors || path.startsWith('/data/cities/');
+    if (!ours && !data) return null;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendText(res, 405, `${req.method} is not allowed here; use GET.`, { allow: 'GET, HEAD' });
+      return ours ? 'catalog' : 'data';
+    }
+    const refusal = await options.admit?.(req);
+    if (refusal) {
+      sendText(res, refusal.status, refusal.message, refusal.headers);
+      return ours ? 'catalog' : 'data';
+    }
+    try {
+      return await serve(req, res, path);
+    } catch (error) {
+      if (!(error instanceof CatalogUnavailableError)) throw error;
+      options.logger?.warn({ err: error, path }, 'catalogue file unavailable');
+      sendText(
+        res,
+        503,
+        `This file cannot be built now because part of the graph did not answer (${error.message}). ` +
+          'Nothing partial is published: retry later, and keep any copy harvested before.',
+        { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      );
+      return path.startsWith('/data/') ? 'data' : 'catalog';
+    }
+  };
+}
