@@ -6,11 +6,8 @@
  * does, and passes the answer back with its Cache-Control (which matches each feed's ttl).
  */
 import type http from 'node:http';
-import type { Refusal, RequestHandler } from '../lib/http.js';
+import { GBFS_BASE_URL_HEADER, sendJson, type Refusal, type RequestHandler } from '../lib/http.js';
 import { GATEWAY_SECRET_HEADER } from '../lib/secrets.js';
-
-/** The header in which the coop subgraph is told the gateway's public base URL (see gbfs-http.ts). */
-const BASE_URL_HEADER = 'x-gbfs-base-url';
 
 /** Feed paths as the coop subgraph serves them; anything else under /gbfs/ is answered 404 there. */
 const GBFS_PREFIX = '/gbfs/';
@@ -39,12 +36,6 @@ function baseUrlOf(req: http.IncomingMessage, configured: string | undefined): s
   return `${proto}://${host}`;
 }
 
-function sendJson(res: http.ServerResponse, status: number, error: string): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify({ error }));
-}
-
 /** Serves /gbfs/… by asking the coop subgraph; resolves to null for every other path. */
 export function createGbfsProxy(options: GbfsProxyOptions): RequestHandler {
   const coopOrigin = new URL(options.coopUrl).origin;
@@ -52,30 +43,28 @@ export function createGbfsProxy(options: GbfsProxyOptions): RequestHandler {
     const path = (req.url ?? '/').split('?')[0]!;
     if (!path.startsWith(GBFS_PREFIX)) return null;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD');
-      sendJson(res, 405, 'GBFS feeds are read with GET.');
+      sendJson(res, 405, { error: 'GBFS feeds are read with GET.' }, { allow: 'GET, HEAD' });
       return '/gbfs';
     }
     const refusal = await options.admit?.(req);
     if (refusal) {
-      for (const [name, value] of Object.entries(refusal.headers ?? {})) res.setHeader(name, value);
-      sendJson(res, refusal.status, refusal.message);
+      sendJson(res, refusal.status, { error: refusal.message }, refusal.headers);
       return '/gbfs';
     }
     const baseUrl = baseUrlOf(req, options.publicBaseUrl);
     if (!baseUrl) {
-      sendJson(res, 400, 'A Host header naming this server is required.');
+      sendJson(res, 400, { error: 'A Host header naming this server is required.' });
       return '/gbfs';
     }
     let answer: Response;
     try {
       answer = await fetch(`${coopOrigin}${path}`, {
         method: req.method,
-        headers: { [GATEWAY_SECRET_HEADER]: options.subgraphSecret, [BASE_URL_HEADER]: baseUrl },
+        headers: { [GATEWAY_SECRET_HEADER]: options.subgraphSecret, [GBFS_BASE_URL_HEADER]: baseUrl },
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch {
-      sendJson(res, 502, 'The coop subgraph, which builds the GBFS feeds, did not answer.');
+      sendJson(res, 502, { error: 'The coop subgraph, which builds the GBFS feeds, did not answer.' });
       return '/gbfs';
     }
     res.statusCode = answer.status;

@@ -5,12 +5,11 @@
  * made: no CDN, nothing fetched at request time, and no path from a URL ever reaches the file
  * system, so there is no directory traversal to get wrong.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import type { Logger } from '../lib/logger.js';
-import type { RequestHandler } from '../lib/http.js';
+import { matchesEtag, strongEtag, type RequestHandler } from '../lib/http.js';
 
 /** Where `npm run build:web` writes the built pages. */
 export const WEB_DIST_DIR = path.resolve(import.meta.dirname, '..', 'web', 'dist');
@@ -91,9 +90,8 @@ const PAGE_HEADERS: Record<string, string> = {
 };
 
 function fileOf(body: Buffer, extension: string, cacheControl: string, gzip?: Buffer): StaticFile {
-  const etag = `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   const contentType = CONTENT_TYPES[extension] ?? 'application/octet-stream';
-  return { body, gzip, contentType, etag, cacheControl };
+  return { body, gzip, contentType, etag: strongEtag(body), cacheControl };
 }
 
 /** Every file of the build, keyed by its URL path (`/assets/x-Hash.js`, `/favicon.svg`); pages apart. */
@@ -156,8 +154,7 @@ function send(
   res.setHeader('x-content-type-options', 'nosniff');
   for (const [name, value] of Object.entries(extraHeaders)) res.setHeader(name, value);
   if (file.gzip) res.setHeader('vary', [res.getHeader('vary'), 'accept-encoding'].filter(Boolean).join(', '));
-  const ifNoneMatch = req.headers['if-none-match'];
-  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === file.etag)) {
+  if (matchesEtag(req, file.etag)) {
     res.statusCode = 304;
     res.end();
     return;

@@ -100,10 +100,37 @@ async function toGraphQLRequest(
   return { method: req.method ?? 'GET', headers, search: url.search, body };
 }
 
+/** The header in which the gateway tells the coop subgraph its public base URL, for the URLs inside GBFS feeds. */
+export const GBFS_BASE_URL_HEADER = 'x-gbfs-base-url';
+
 /** One header's value (the first, when repeated). */
 export function headerValue(req: http.IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** A JSON answer (an open-data feed, or `{ error }`) with any extra headers. */
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.end(JSON.stringify(body));
+}
+
+/** A strong ETag for a body: 162 bits of its SHA-256. */
+export function strongEtag(body: Buffer): string {
+  return `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+/** True when the request's If-None-Match names `etag` (weak or strong), so a 304 answers it. */
+export function matchesEtag(req: http.IncomingMessage, etag: string): boolean {
+  const ifNoneMatch = req.headers['if-none-match'];
+  return ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
 function send(res: http.ServerResponse, status: number, body: string, contentType = 'application/json'): void {

@@ -8,7 +8,7 @@ import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Knex } from 'knex';
 import type { SubgraphName } from './config.js';
 import type { Migration } from './db.js';
-import { createServiceServer, headerValue, type RequestHandler } from './http.js';
+import { createServiceServer, headerValue, type Refusal, type RequestHandler } from './http.js';
 import type { Logger } from './logger.js';
 import { verifyAuthorization, type Viewer } from './auth.js';
 import { GATEWAY_SECRET_HEADER, secretMatches, type Secrets } from './secrets.js';
@@ -43,14 +43,15 @@ export interface SubgraphDefinition<Loaders> {
   createLoaders(db: Knex, settings: SubgraphSettings): Loaders;
   migrations: Record<string, Migration>;
   /**
-   * Plain HTTP routes beside /graphql (the coop subgraph's GBFS feeds). Each handler must itself
-   * refuse requests without the gateway secret, as /graphql does.
+   * Plain HTTP routes beside /graphql (the coop subgraph's GBFS feeds). Each handler must refuse
+   * what `admit` refuses (requests without the gateway secret), as /graphql does.
    */
   createHandlers?(services: {
     db: Knex;
     settings: SubgraphSettings;
     secrets: Secrets;
     logger: Logger;
+    admit: (req: http.IncomingMessage) => Promise<Refusal | null>;
   }): RequestHandler[];
 }
 
@@ -96,6 +97,18 @@ export interface SubgraphService {
   stop(): Promise<void>;
 }
 
+/** Admits only requests carrying the gateway secret, so the gateway's limits cannot be bypassed. */
+function fromGatewayOnly(subgraphSecret: string): (req: http.IncomingMessage) => Promise<Refusal | null> {
+  return async (req) =>
+    secretMatches(headerValue(req, GATEWAY_SECRET_HEADER), subgraphSecret)
+      ? null
+      : {
+          status: 401,
+          reason: 'not_from_gateway',
+          message: 'Subgraphs answer only requests that come through the gateway.',
+        };
+}
+
 /** Builds (but does not start listening) the HTTP service of one subgraph. */
 export async function createSubgraphService<Loaders>(
   options: SubgraphServiceOptions<Loaders>,
@@ -110,19 +123,13 @@ export async function createSubgraphService<Loaders>(
     plugins: [ApolloServerPluginCacheControl({ defaultMaxAge: settings.cacheMaxAge })],
   });
   await apollo.start();
+  const admit = fromGatewayOnly(secrets.subgraphSecret);
   const server = createServiceServer({
     apollo,
     metrics,
     logger,
-    handlers: definition.createHandlers?.({ db, settings, secrets, logger }),
-    admit: async (req) =>
-      secretMatches(headerValue(req, GATEWAY_SECRET_HEADER), secrets.subgraphSecret)
-        ? null
-        : {
-            status: 401,
-            reason: 'not_from_gateway',
-            message: 'Subgraphs answer only requests that come through the gateway.',
-          },
+    handlers: definition.createHandlers?.({ db, settings, secrets, logger, admit }),
+    admit,
     context: async (req, requestId) => ({
       db,
       loaders: definition.createLoaders(db, settings),

@@ -18,7 +18,7 @@ import crypto from 'node:crypto';
 import type http from 'node:http';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import type { CatalogSettings } from '../../lib/config.js';
-import type { Refusal, RequestHandler } from '../../lib/http.js';
+import { matchesEtag, strongEtag, type Refusal, type RequestHandler } from '../../lib/http.js';
 import type { Logger } from '../../lib/logger.js';
 import { buildCatalog, paths } from './build.js';
 import { applicationsCsv, emissionFactorsCsv, footprintCsv, sharingCsv } from './csv.js';
@@ -63,8 +63,7 @@ const CITY_FILE = /^\/data\/cities\/([^/]+)\/([^/]+)\/(sharing|footprint)\.csv$/
 
 function fileOf(text: string, contentType: string): File {
   const body = Buffer.from(text, 'utf8');
-  const etag = `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-  return { body, contentType, etag };
+  return { body, contentType, etag: strongEtag(body) };
 }
 
 /**
@@ -131,8 +130,7 @@ function sendFile(
   res.setHeader('access-control-allow-origin', '*');
   res.setHeader('x-content-type-options', 'nosniff');
   for (const [name, value] of Object.entries(extra)) res.setHeader(name, value);
-  const ifNoneMatch = req.headers['if-none-match'];
-  if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === file.etag)) {
+  if (matchesEtag(req, file.etag)) {
     res.statusCode = 304;
     res.end();
     return;

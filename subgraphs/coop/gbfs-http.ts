@@ -6,9 +6,9 @@
  */
 import type http from 'node:http';
 import type { Knex } from 'knex';
-import { headerValue, type RequestHandler } from '../../lib/http.js';
+import { GBFS_BASE_URL_HEADER, headerValue, sendJson, type Refusal, type RequestHandler } from '../../lib/http.js';
 import { isWebUrl } from '../../lib/interop.js';
-import { GATEWAY_SECRET_HEADER, secretMatches, type Secrets } from '../../lib/secrets.js';
+import type { Secrets } from '../../lib/secrets.js';
 import {
   GBFS_EXPORT_FEEDS,
   GbfsNotPublishedError,
@@ -17,22 +17,14 @@ import {
   type GbfsExportFeed,
 } from './interop/gbfs-export.js';
 
-/** The header in which the gateway gives its public base URL. */
-export const GBFS_BASE_URL_HEADER = 'x-gbfs-base-url';
-
 /** `/gbfs/<co-op id>/<feed>.json`; co-op ids are slugs. */
 export const GBFS_PATH = /^\/gbfs\/([a-z0-9]+(?:-[a-z0-9]+)*)\/([a-z_]+)\.json$/;
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.end(JSON.stringify(body));
-}
 
 export interface GbfsHandlerOptions {
   db: Knex;
   secrets: Secrets;
+  /** The subgraph's own admission (the gateway secret), as for /graphql. */
+  admit: (req: http.IncomingMessage) => Promise<Refusal | null>;
   /** The clock; tests may fix it. */
   now?: () => Date;
 }
@@ -44,8 +36,9 @@ export function createGbfsHandler(options: GbfsHandlerOptions): RequestHandler {
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith('/gbfs/')) return null;
-    if (!secretMatches(headerValue(req, GATEWAY_SECRET_HEADER), options.secrets.subgraphSecret)) {
-      sendJson(res, 401, { error: 'Subgraphs answer only requests that come through the gateway.' });
+    const refusal = await options.admit(req);
+    if (refusal) {
+      sendJson(res, refusal.status, { error: refusal.message }, refusal.headers);
       return '/gbfs';
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
