@@ -30,6 +30,7 @@ import type {
 } from '../db/tables.js';
 import { INGEST_LIMITS, type UsageEventInput } from '../ingest.js';
 import type { GbfsParse, GbfsStationStatus, GbfsSystemInfo } from './gbfs.js';
+import { missingForGbfs3 } from './gbfs-export.js';
 import { assignRiderSlots, clientEventIdOf, riderRef, type MdsTripCheck } from './mds.js';
 
 /** Prefix of assets the import registers for MDS devices. */
@@ -348,10 +349,8 @@ function systemRow(
 }
 
 /** What the GBFS 3.0 export needs that GBFS 2.3 did not require: said once, at import. */
-function publishabilityNotes(system: GbfsSystemInfo): string[] {
-  const missing = [!system.feedContactEmail && 'feed_contact_email', !system.openingHours && 'opening_hours'].filter(
-    Boolean,
-  );
+function publishabilityNotes(system: Pick<GbfsSystemRow, 'feed_contact_email' | 'opening_hours'>): string[] {
+  const missing = missingForGbfs3(system);
   return missing.length > 0
     ? [
         `no ${missing.join(' or ')}: GBFS 3.0 requires them, so this co-op's GBFS 3.0 export stays unpublished until a file gives them`,
@@ -410,7 +409,7 @@ export async function importGbfs(
         entity: `PlatformCooperative ${coopId}`,
         ...outcome(stored, changed),
       });
-      records.at(-1)!.notes.push(...publishabilityNotes(parse.system));
+      records.at(-1)!.notes.push(...publishabilityNotes(row));
       if (!stored) await trx('gbfs_systems').insert({ ...row, updated_at: now, status_updated_at: null });
       else if (changed.length > 0) await trx('gbfs_systems').where('platform_cooperative_id', coopId).update(row);
       staticChanged = changed.length > 0;
@@ -447,6 +446,12 @@ async function checkLoneStatusStations(trx: Knex.Transaction, coopId: string, pa
       `none of the ${stationIds.length} stations of this station_status is a hub of co-op ${coopId}: a lone status file only updates stations already known (import the system's gbfs.json first)`,
     );
   }
+}
+
+/** The co-op's vehicle types as stored so far in this import: vehicle_type_id → asset kind. */
+async function vehicleKindsOf(trx: Knex.Transaction, coopId: string): Promise<Map<string, string>> {
+  const rows = await trx<GbfsVehicleTypeRow>('gbfs_vehicle_types').where('platform_cooperative_id', coopId);
+  return new Map(rows.map((row) => [row.vehicle_type_id, row.kind]));
 }
 
 /** Vehicle types: created, updated or unchanged by (co-op, vehicle_type_id); kind-less ones rejected. */
@@ -611,12 +616,7 @@ async function importStatuses(
       (row) => row.station_id,
     ),
   );
-  const types = new Map(
-    (await trx<GbfsVehicleTypeRow>('gbfs_vehicle_types').where('platform_cooperative_id', coopId)).map((row) => [
-      row.vehicle_type_id,
-      row.kind,
-    ]),
-  );
+  const types = await vehicleKindsOf(trx, coopId);
   const storedStatus = new Map(
     (
       await trx<SharingHubStatusRow>('sharing_hub_status')
@@ -697,12 +697,7 @@ async function importFreeFloating(
   if (!parse.vehicles) return false;
   const feed = parse.version === '2.3' ? 'free_bike_status' : 'vehicle_status';
   const listKey = parse.version === '2.3' ? 'bikes' : 'vehicles';
-  const types = new Map(
-    (await trx<GbfsVehicleTypeRow>('gbfs_vehicle_types').where('platform_cooperative_id', coopId)).map((row) => [
-      row.vehicle_type_id,
-      row.kind,
-    ]),
-  );
+  const types = await vehicleKindsOf(trx, coopId);
   const rejectedTypes = new Map(
     (parse.vehicleTypes ?? []).flatMap((check) => (check.ok ? [] : [[check.key, check.problem] as const])),
   );

@@ -107,7 +107,7 @@ export function gbfsFeedUrl(baseUrl: string, coopId: string, feed: GbfsExportFee
 const rfc3339 = (iso: string) => new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** What GBFS 3.0 needs of a system that GBFS 2.3 did not: the fields missing, empty when publishable. */
-export function missingForGbfs3(system: GbfsSystemRow): string[] {
+export function missingForGbfs3(system: Pick<GbfsSystemRow, 'feed_contact_email' | 'opening_hours'>): string[] {
   return [!system.feed_contact_email && 'feed_contact_email', !system.opening_hours && 'opening_hours'].filter(
     (field): field is string => Boolean(field),
   );
