@@ -159,6 +159,8 @@ export interface CatalogSettings {
   issued?: string;
   /** Seconds a built catalogue or CSV file is reused and may be cached by clients. */
   maxAgeSeconds: number;
+  /** Page size of the catalogue's own list operations: MAX_PAGE_SIZE, the largest the subgraphs allow. */
+  pageSize: number;
 }
 
 export interface Config {
@@ -256,6 +258,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       license: env.CATALOG_LICENSE,
       issued: env.CATALOG_ISSUED,
       maxAgeSeconds: env.CACHE_MAX_AGE,
+      pageSize: env.MAX_PAGE_SIZE,
     },
     subgraphs: {
       league: subgraph('league'),

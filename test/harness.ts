@@ -197,6 +197,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     logger: createLogger('gateway', 'silent'),
     metrics: createMetrics('gateway'),
     secrets: SECRETS,
+    // As in deployments, the catalogue pages its lists by the subgraphs' MAX_PAGE_SIZE.
+    catalog: { ...loadConfig({}).catalog, pageSize: options.settings?.maxPageSize ?? SETTINGS.maxPageSize },
   });
   const port = await listen(gateway.server, 0, '127.0.0.1');
   const gatewayUrl = `http://127.0.0.1:${port}/graphql`;

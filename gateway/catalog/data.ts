@@ -11,25 +11,17 @@ export type Execute = <Data>(query: string, variables?: Record<string, unknown>)
 /** The graph could not answer completely; the message names what failed. */
 export class CatalogUnavailableError extends Error {}
 
-/** The largest page every root list allows. */
-const PAGE_SIZE = 100;
-
 interface Page<Node> {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   nodes: Node[];
 }
 
 /** Every node of a paged root list, page by page. */
-async function allPages<Node>(
-  execute: Execute,
-  query: string,
-  field: string,
-  variables: Record<string, unknown> = {},
-): Promise<Node[]> {
+async function allPages<Node>(execute: Execute, pageSize: number, query: string, field: string): Promise<Node[]> {
   const nodes: Node[] = [];
   let after: string | null = null;
   do {
-    const data: Record<string, Page<Node>> = await execute(query, { ...variables, first: PAGE_SIZE, after });
+    const data: Record<string, Page<Node>> = await execute(query, { first: pageSize, after });
     const page = data[field];
     if (!page) throw new CatalogUnavailableError(`the graph gave no ${field}`);
     nodes.push(...page.nodes);
@@ -124,21 +116,26 @@ interface CityNode extends Omit<CityEntry, 'sharingYears' | 'footprintYears'> {
 
 const sortedUnique = (years: Iterable<number>) => [...new Set(years)].sort((a, b) => a - b);
 
-/** Lists the cities with their years, the application registry and the emission-factor table. */
-export async function loadIndex(execute: Execute): Promise<CatalogIndex> {
+/**
+ * Lists the cities with their years, the application registry and the emission-factor table,
+ * in pages of `pageSize` (at most the subgraphs' MAX_PAGE_SIZE, or they refuse the operation).
+ */
+export async function loadIndex(execute: Execute, pageSize: number): Promise<CatalogIndex> {
   const [cityNodes, producers, applicationNodes, emissionFactors] = await Promise.all([
-    allPages<CityNode>(execute, CITIES, 'cities'),
+    allPages<CityNode>(execute, pageSize, CITIES, 'cities'),
     allPages<{ productionRuns: { completedOn: string; city: { id: string } | null }[] }>(
       execute,
+      pageSize,
       DELIVERIES,
       'openCooperatives',
     ),
     allPages<Omit<Application, 'stewardId'> & { steward: { id: string } | null }>(
       execute,
+      pageSize,
       APPLICATIONS,
       'applications',
     ),
-    allPages<EmissionFactor>(execute, EMISSION_FACTORS, 'emissionFactors'),
+    allPages<EmissionFactor>(execute, pageSize, EMISSION_FACTORS, 'emissionFactors'),
   ]);
   const deliveryYears = new Map<string, number[]>();
   for (const run of producers.flatMap((producer) => producer.productionRuns)) {

@@ -157,7 +157,8 @@ export function createCatalogHandler(options: CatalogOptions): RequestHandler {
   const indexCache = new BuildCache<CatalogIndex>(maxAgeMs);
   const fileCache = new BuildCache<File>(maxAgeMs);
 
-  const index = (requestId: string) => indexCache.get('index', () => loadIndex(options.executorFor(requestId)));
+  const index = (requestId: string) =>
+    indexCache.get('index', () => loadIndex(options.executorFor(requestId), settings.pageSize));
 
   const catalogFile = (base: string, format: 'ttl' | 'jsonld', requestId: string) =>
     fileCache.get(`catalog.${format}|${base}`, async () => {

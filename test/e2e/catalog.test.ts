@@ -50,6 +50,23 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
+describe('a smaller MAX_PAGE_SIZE', () => {
+  it('lists the same datasets, paging by the size the subgraphs allow', async () => {
+    const small = await startTestStack({ settings: { maxPageSize: 5 } });
+    try {
+      const answer = await fetch(`${small.gatewayUrl.replace(/\/graphql$/, '')}/catalog.ttl`);
+      expect(answer.status).toBe(200);
+      const paths = (text: string) => [...new Set(text.match(/\/data\/[^>\s"]+\.csv/g) ?? [])].sort();
+      const expected = paths(turtle);
+      // More cities than one page of 5, so the catalogue had to follow the cursors.
+      expect(expected.filter((path) => path.endsWith('/sharing.csv')).length).toBeGreaterThan(5);
+      expect(paths(await answer.text())).toEqual(expected);
+    } finally {
+      await small.stop();
+    }
+  });
+});
+
 /** The graph's own answer to a public query, through the gateway like any client. */
 async function graph(query: string, variables?: Record<string, unknown>): Promise<any> {
   return dataOf(await stack.query(query, variables));
