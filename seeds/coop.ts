@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { insertInChunks } from '../lib/db.js';
+import { hubIdOf } from '../subgraphs/coop/db/gbfs.js';
 import { ensureMonthPartitions } from '../subgraphs/coop/db/partitions.js';
 import { rebuildBins } from '../subgraphs/coop/db/queries.js';
 import type {
@@ -101,11 +102,11 @@ export function seedGbfs(world: World): {
     vehicles.forEach((asset, index) => {
       const slot = index % system.hubs.length;
       homed[slot]!++;
-      hubOfAsset.set(asset.id, `${coop.id}/${system.hubs[slot]!.stationId}`);
+      hubOfAsset.set(asset.id, hubIdOf(coop.id, system.hubs[slot]!.stationId));
     });
     system.hubs.forEach((hub, slot) =>
       hubs.push({
-        id: `${coop.id}/${hub.stationId}`,
+        id: hubIdOf(coop.id, hub.stationId),
         platform_cooperative_id: coop.id,
         station_id: hub.stationId,
         name: hub.name,

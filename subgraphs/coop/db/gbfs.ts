@@ -16,6 +16,9 @@ import type {
   SharingHubVehicleCountRow,
 } from './tables.js';
 
+/** The hub id of a station in a co-op: unique across co-ops, with the station id kept readable. */
+export const hubIdOf = (platformCooperativeId: string, stationId: string) => `${platformCooperativeId}/${stationId}`;
+
 export function gbfsSystemsOf(db: Knex, coopIds: readonly string[]): Promise<GbfsSystemRow[]> {
   return db<GbfsSystemRow>('gbfs_systems').whereIn('platform_cooperative_id', coopIds);
 }

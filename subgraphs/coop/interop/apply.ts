@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { RefusedFileError, type RecordReport } from '../../../lib/interop.js';
 import { ingestUsage } from '../db/ingest.js';
+import { hubIdOf } from '../db/gbfs.js';
 import { chunked, rebuildBins } from '../db/queries.js';
 import type {
   GbfsFreeFloatingRow,
@@ -264,9 +265,6 @@ export interface GbfsImportResult {
   records: RecordReport[];
   notes: string[];
 }
-
-/** The hub id of a station in a co-op: unique across co-ops, with the station id kept readable. */
-export const hubIdOf = (platformCooperativeId: string, stationId: string) => `${platformCooperativeId}/${stationId}`;
 
 /** True when a stored value equals a new one (SQLite stores booleans as 0/1). */
 function sameValue(stored: unknown, value: unknown): boolean {

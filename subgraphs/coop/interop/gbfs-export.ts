@@ -98,9 +98,13 @@ export function rotatingVehicleId(key: Buffer, assetId: string, usesSoFar: numbe
   return base32(crypto.createHmac('sha256', key).update(`${assetId}:${usesSoFar}`).digest().subarray(0, 20));
 }
 
+/** The stable path of one feed of one co-op, below the gateway's base URL. */
+export const gbfsFeedPath = (coopId: string, feed: GbfsExportFeed) =>
+  `/gbfs/${encodeURIComponent(coopId)}/${feed}.json`;
+
 /** The stable URL of one feed of one co-op. */
 export function gbfsFeedUrl(baseUrl: string, coopId: string, feed: GbfsExportFeed): string {
-  return new URL(`/gbfs/${encodeURIComponent(coopId)}/${feed}.json`, baseUrl).toString();
+  return new URL(gbfsFeedPath(coopId, feed), baseUrl).toString();
 }
 
 /** RFC 3339 without fractions, as GBFS 3.0 writes timestamps. */

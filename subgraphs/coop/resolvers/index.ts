@@ -12,7 +12,7 @@ import type {
   SharingHubRow,
   SharingHubStatusRow,
 } from '../db/tables.js';
-import { missingForGbfs3 } from '../interop/gbfs-export.js';
+import { gbfsFeedPath, missingForGbfs3 } from '../interop/gbfs-export.js';
 import { sharingKey, type CoopLoaders } from '../loaders.js';
 import { addParts, toStats, type Period, type SharingParts } from '../sharing.js';
 import { mutations } from './mutations.js';
@@ -64,7 +64,7 @@ export const resolvers: Resolvers<CoopLoaders> = {
       sharingOfCoops([coop.id], checkPeriod(period), context),
     gbfs: async (coop: PlatformCooperativeRow, _: unknown, { loaders }) => {
       const system = await loaders.gbfsSystem.load(coop.id);
-      return system && missingForGbfs3(system).length === 0 ? `/gbfs/${coop.id}/gbfs.json` : null;
+      return system && missingForGbfs3(system).length === 0 ? gbfsFeedPath(coop.id, 'gbfs') : null;
     },
     vehicleSharingSystem: (coop: PlatformCooperativeRow, _: unknown, { loaders }) => loaders.gbfsSystem.load(coop.id),
     hubs: async (coop: PlatformCooperativeRow, args: PageArgs, { loaders, settings }) =>
