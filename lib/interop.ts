@@ -37,6 +37,10 @@ export interface FileReport {
 /** A whole file is refused: malformed, of an unsupported version, or naming something unknown. */
 export class RefusedFileError extends Error {}
 
+/** A parsed JSON, YAML or TOML value that is a plain object (not null, not a list). */
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** Counts of each status over a set of file reports. */
 export function countStatuses(files: readonly FileReport[]): Record<RecordStatus | 'refusedFiles', number> {
   const counts = { created: 0, updated: 0, unchanged: 0, rejected: 0, refusedFiles: 0 };

@@ -8,7 +8,7 @@
  * becomes a usage event or a shared asset. What it holds is the system (a co-op's service),
  * vehicle types (asset kinds), stations (sharing hubs) and current availability.
  */
-import { RefusedFileError } from '../../../lib/interop.js';
+import { isObject, RefusedFileError } from '../../../lib/interop.js';
 
 /** GBFS versions this importer reads; others refuse the file. */
 export const SUPPORTED_GBFS_VERSIONS = ['2.3', '3.0'] as const;
@@ -124,9 +124,6 @@ export interface GbfsParse {
   /** Facts about the files as a whole: feeds not mapped, assumptions made. */
   notes: string[];
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const LANGUAGE = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 /** Ids GBFS uses (station, vehicle type, system): printable text, at most this long. */

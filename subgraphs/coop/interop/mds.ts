@@ -10,7 +10,7 @@
  * slots on a day is exactly that bound, so a bin is shown only when at least k different
  * people provably rode that day; figures counting members are lower bounds.
  */
-import { RefusedFileError } from '../../../lib/interop.js';
+import { isObject, RefusedFileError } from '../../../lib/interop.js';
 
 /** MDS versions whose provider trips payload (`{ version, data: { trips } }`) this reads. */
 export const SUPPORTED_MDS_VERSIONS = /^1\.[0-2](\.\d+)?$/;
@@ -35,9 +35,6 @@ export interface MdsTrip {
 
 /** One entry of `data.trips`: a checked trip, or why it is rejected. */
 export type MdsTripCheck = { ok: true; trip: MdsTrip } | { ok: false; index: number; key: string; problem: string };
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isTimestamp = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 8.64e15;

@@ -6,7 +6,7 @@
  */
 import { LineCounter, isMap, parseDocument, stringify, type Document } from 'yaml';
 import { latestToday } from '../../../lib/dates.js';
-import { RefusedFileError, checkLicence, isWebUrl } from '../../../lib/interop.js';
+import { checkLicence, isObject, isWebUrl, RefusedFileError } from '../../../lib/interop.js';
 import { version as checkVersion } from '../resolvers/validate.js';
 
 /**
@@ -104,9 +104,6 @@ export type PubliccodeParse =
 /** Plain text: no control characters other than tab and line breaks. */
 const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Parses YAML text into a document whose dates stay strings (YAML 1.2 core schema), with

@@ -6,7 +6,7 @@
  */
 import { parse as parseToml, stringify as stringifyToml, TomlError } from 'smol-toml';
 import { LineCounter, isMap, parseDocument } from 'yaml';
-import { RefusedFileError, checkLicence, isOpenLicence, isWebUrl } from '../../../lib/interop.js';
+import { checkLicence, isObject, isOpenLicence, isWebUrl, RefusedFileError } from '../../../lib/interop.js';
 
 /** `okhv` values read: those the official OKH JSON Schema accepts. */
 export const SUPPORTED_OKHV: readonly string[] = ['OKH-LOSHv1.0', '2.3', '2.4'];
@@ -61,9 +61,6 @@ export interface OkhDocument {
 
 export type OkhParse =
   { ok: true; key: string; document: OkhDocument } | { ok: false; key: string; problems: string[] };
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Reads a manifest: TOML for `okh.toml`, YAML for a legacy `okh.yml`. */
 export function parseOkh(text: string, format: 'toml' | 'v1'): OkhParse {
