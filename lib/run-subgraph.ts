@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { loadConfig, type DatabaseConfig } from './config.js';
+import { SUBGRAPH_NAMES, loadConfig, type DatabaseConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db.js';
 import { close, listen } from './http.js';
 import { createLogger, type Logger } from './logger.js';
@@ -73,7 +73,12 @@ export async function runSubgraph<Loaders>(definition: SubgraphDefinition<Loader
     database: own.database,
     host: own.host,
     port: own.port,
-    settings: { suppressionK: config.suppressionK, maxPageSize: config.maxPageSize, cacheMaxAge: config.cacheMaxAge },
+    settings: {
+      suppressionK: config.suppressionK,
+      maxPageSize: config.maxPageSize,
+      cacheMaxAge: config.cacheMaxAge,
+      peerUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, config.subgraphs[name].url])),
+    },
     secrets: resolveSecrets(config),
     logLevel: config.logLevel,
     includeStacktrace: config.env === 'development',

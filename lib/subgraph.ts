@@ -20,6 +20,11 @@ export interface SubgraphSettings {
   maxPageSize: number;
   /** Max-age of every public read's cache hint, seconds. */
   cacheMaxAge: number;
+  /**
+   * Where the other subgraphs answer, for one that must ask an entity's owner about it (the
+   * production subgraph checks cities with league and assets with coop before a run's claims).
+   */
+  peerUrls?: Partial<Record<SubgraphName, string>>;
 }
 
 /** The per-request context of every subgraph: its database, a fresh loader set, settings, the caller. */
@@ -31,6 +36,8 @@ export interface SubgraphContext<Loaders> {
   viewer: Viewer | null;
   requestId: string;
   logger: Logger;
+  /** The gateway secret, so this subgraph's own `_entities` calls to a peer are admitted like the gateway's. */
+  subgraphSecret: string;
 }
 
 export type Resolvers<Loaders> = GraphQLResolverMap<SubgraphContext<Loaders>>;
@@ -137,6 +144,7 @@ export async function createSubgraphService<Loaders>(
       viewer: await verifyAuthorization(secrets.authSecret, req.headers.authorization),
       requestId,
       logger: logger.child({ requestId }),
+      subgraphSecret: secrets.subgraphSecret,
     }),
     routes: {
       '/health': async () => {

@@ -14,7 +14,9 @@ import type { World } from './world.js';
 /**
  * Writes the production layer of the seed world: emission factors, open co-ops, open
  * designs with their builders and bills of materials, production runs and the assets
- * each run delivered. Parents first, so foreign keys hold at every insert.
+ * each run delivered. Parents first, so foreign keys hold at every insert. Every seeded
+ * delivery and asset claim is written CONFIRMED: the seed world's runs stand for deliveries
+ * their cities and co-ops agreed to, so seeded footprints and origins count as before.
  */
 export async function seedProduction(db: Knex, world: World): Promise<void> {
   await db.transaction(async (trx) => {
@@ -105,12 +107,17 @@ export async function seedProduction(db: Knex, world: World): Promise<void> {
         platform_cooperative_id: r.platformCooperativeId,
         electricity_factor_id: r.electricityFactorId,
         freight_factor_id: r.freightFactorId,
+        // The seed world's deliveries are illustrative and taken as agreed by their cities.
+        delivery_status: 'CONFIRMED',
       })),
     );
     await insertInChunks<RunAssetRow>(
       trx,
       'run_assets',
-      world.productionRuns.flatMap((r) => r.assetIds.map((assetId) => ({ run_id: r.id, asset_id: assetId }))),
+      // Each seeded run built the assets of its own platform co-op (seeds/world.ts), so confirmed.
+      world.productionRuns.flatMap((r) =>
+        r.assetIds.map((assetId) => ({ run_id: r.id, asset_id: assetId, status: 'CONFIRMED' as const })),
+      ),
     );
   });
 }

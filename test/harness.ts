@@ -123,6 +123,8 @@ export interface TestSubgraphOptions {
   database?: DatabaseConfig;
   /** Overrides of SETTINGS. */
   settings?: Partial<typeof SETTINGS>;
+  /** Where the other subgraphs answer (production asks league and coop about a run's claims). */
+  peerUrls?: Partial<Record<SubgraphName, string>>;
 }
 
 /** Starts one subgraph over HTTP, by default on a free port and its own copy of the seeded database. */
@@ -133,7 +135,7 @@ export async function startTestSubgraph(name: SubgraphName, options: TestSubgrap
     database,
     host: '127.0.0.1',
     port: options.port ?? 0,
-    settings: { ...SETTINGS, ...options.settings },
+    settings: { ...SETTINGS, ...options.settings, peerUrls: options.peerUrls },
     secrets: SECRETS,
     logLevel: 'silent',
   });
@@ -180,11 +182,12 @@ export interface TestStackOptions {
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
-  const started = await Promise.all(
-    SUBGRAPH_NAMES.map((name) =>
-      startTestSubgraph(name, { database: options.databases?.[name], settings: options.settings }),
-    ),
-  );
+  const start = (name: SubgraphName, peerUrls?: Partial<Record<SubgraphName, string>>) =>
+    startTestSubgraph(name, { database: options.databases?.[name], settings: options.settings, peerUrls });
+  // Production asks league and coop about a run's city and assets, so it starts once their URLs are known.
+  const owners = await Promise.all(SUBGRAPH_NAMES.filter((name) => name !== 'production').map((name) => start(name)));
+  const peerUrls = Object.fromEntries(owners.map((sg) => [sg.name, sg.url]));
+  const started = [...owners, await start('production', peerUrls)];
   const subgraphs = Object.fromEntries(started.map((sg) => [sg.name, sg])) as Record<SubgraphName, TestSubgraph>;
   const gateway = await createGateway({
     supergraphSdl: fs.readFileSync(SUPERGRAPH_FILE, 'utf8'),

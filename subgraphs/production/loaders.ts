@@ -87,12 +87,16 @@ export function createLoaders(db: Knex) {
     assetsOfRun: new DataLoader((ids: readonly string[]) =>
       q.assetsOfRuns(db, ids).then((rows) => groupByKeys(ids, rows, (r) => r.run_id)),
     ),
-    /** The run that delivered each shared asset, null when none did. */
+    /** Every claim of a run on an asset, whatever its status. */
+    claimsOfRun: new DataLoader((ids: readonly string[]) =>
+      q.claimsOfRuns(db, ids).then((rows) => groupByKeys(ids, rows, (r) => r.run_id)),
+    ),
+    /** The run each shared asset comes from (its confirmed claim), null when none. */
     originOfAsset: new DataLoader((ids: readonly string[]) =>
       q.runsOfAssets(db, ids).then((rows) => byKeys(ids, rows, (r) => r.asset_id)),
     ),
     /**
-     * Embodied kg CO2e of the runs delivered to a city in a year, keyed by `cityYearKey`:
+     * Embodied kg CO2e of the runs whose delivery a city confirmed in a year, keyed by `cityYearKey`:
      * one query per distinct year for all cities of the batch, then the per-unit figures
      * of every run in one more round of batches.
      */

@@ -1,6 +1,6 @@
 /**
  * Recording a production run: the checks its input must pass and the one transaction that
- * writes the run with the assets it delivered. The caller has already been authorized (the
+ * writes the run with its (pending) claims on a city's footprint and on assets' origins. The caller has already been authorized (the
  * resolver's `requireScope`); a failed check throws before anything is written, so bad
  * input changes nothing.
  */
@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { EmissionFactorCategory } from '../../seeds/data/types.js';
 import { BadInputError, NotFoundError } from '../../lib/errors.js';
-import { latestToday } from '../../lib/dates.js';
-import { slugId } from '../../lib/validate.js';
 import * as q from './db/queries.js';
 import type { ProductionRunRow } from './db/tables.js';
+import { cityExists, coopFacts, type OwnerAccess } from './owners.js';
+import { parseInput, recordRunInputSchema } from './resolvers/validate.js';
 
 /** The `RecordProductionRunInput` of the schema, as the resolver receives it. */
 export interface RecordProductionRunInput {
@@ -26,64 +26,62 @@ export interface RecordProductionRunInput {
   assetIds: string[];
 }
 
-/** Most units one run may record. */
-export const MAX_RUN_UNITS = 10_000;
-
-/** Earliest completion day a run may have: the graph keeps no older production history. */
-export const EARLIEST_RUN_DAY = '2000-01-01';
-
-/**
- * Cities, platform co-ops and shared assets live in other databases, so their slug shape is
- * all that can be checked about them here; asset ids run longer than the default.
- */
-const MAX_FOREIGN_ID_LENGTH = 100;
-
 /** The argument path errors name, e.g. `input.units`. */
 const path = (field: keyof RecordProductionRunInput): string => `input.${field}`;
 
 /**
- * The checks that need no database, in a fixed order; throws the first failure. `now` is a
- * parameter so "not in the future" can be tested at a fixed time.
+ * The checks that need no database (one zod schema, `resolvers/validate.ts`); throws the first
+ * failure and returns the input as parsed. `now` is a parameter so "not in the future" can be
+ * tested at a fixed time.
  */
-export function checkRunInput(input: RecordProductionRunInput, now: Date): void {
-  if (!Number.isInteger(input.units) || input.units < 1 || input.units > MAX_RUN_UNITS) {
-    throw new BadInputError(path('units'), `must be an integer from 1 to ${MAX_RUN_UNITS}, got ${input.units}.`);
-  }
-  const today = latestToday(now);
-  if (input.completedOn < EARLIEST_RUN_DAY || input.completedOn > today) {
-    throw new BadInputError(
-      path('completedOn'),
-      `must be a day from ${EARLIEST_RUN_DAY} to today (${today}), got ${input.completedOn}.`,
-    );
-  }
-  slugId(path('cityId'), input.cityId, MAX_FOREIGN_ID_LENGTH);
-  slugId(path('platformCooperativeId'), input.platformCooperativeId, MAX_FOREIGN_ID_LENGTH);
-  // Bounded before the per-id checks, so an oversized list costs nothing more.
-  if (input.assetIds.length > MAX_RUN_UNITS) {
-    throw new BadInputError(path('assetIds'), `lists at most ${MAX_RUN_UNITS} assets, got ${input.assetIds.length}.`);
-  }
-  const seen = new Set<string>();
-  for (const [index, assetId] of input.assetIds.entries()) {
-    slugId(path('assetIds'), assetId, MAX_FOREIGN_ID_LENGTH);
-    if (seen.has(assetId)) {
-      throw new BadInputError(path('assetIds'), `lists asset "${assetId}" more than once (again at index ${index}).`);
-    }
-    seen.add(assetId);
-  }
-  if (input.assetIds.length > 0 && input.assetIds.length !== input.units) {
-    throw new BadInputError(
-      path('units'),
-      `must equal the number of assetIds (${input.assetIds.length}) when assets are listed, got ${input.units}.`,
-    );
+export function checkRunInput(input: RecordProductionRunInput, now: Date): RecordProductionRunInput {
+  return parseInput(recordRunInputSchema(now), input, 'input.');
+}
+
+/**
+ * Refuses assets whose origin is already confirmed: an asset has one origin. Pending claims of
+ * other runs are no obstacle, so a claim nobody confirms can never lock a producer out.
+ */
+async function refuseConfirmedAssets(db: Knex, assetIds: readonly string[]): Promise<void> {
+  const confirmed = await q.confirmedOrigins(db, assetIds);
+  if (confirmed.length > 0) {
+    const list = confirmed.map((row) => `"${row.asset_id}" (by run "${row.run_id}")`).join(', ');
+    throw new BadInputError(path('assetIds'), `lists assets whose origin is already confirmed: ${list}.`);
   }
 }
 
-/** Refuses assets another run already delivered: an asset has one origin. */
-async function refuseDeliveredAssets(db: Knex, assetIds: readonly string[]): Promise<void> {
-  const delivered = await q.deliveredAssets(db, assetIds);
-  if (delivered.length > 0) {
-    const list = delivered.map((row) => `"${row.asset_id}" (by run "${row.run_id}")`).join(', ');
-    throw new BadInputError(path('assetIds'), `lists assets another run already delivered: ${list}.`);
+/**
+ * The checks against the owners' data, asked of the owners (`owners.ts`): the city exists
+ * (league), the receiving platform co-op exists and is in that city, and every asset exists
+ * and belongs to that co-op (coop). Throws, with nothing written, when an owner cannot answer.
+ */
+async function checkOwnedReferences(access: OwnerAccess, input: RecordProductionRunInput): Promise<void> {
+  const [cityKnown, facts] = await Promise.all([
+    cityExists(access, input.cityId),
+    coopFacts(access, input.platformCooperativeId, input.assetIds),
+  ]);
+  if (!cityKnown) throw new NotFoundError(path('cityId'), `no city "${input.cityId}".`);
+  if (facts.platformCooperativeCityId === null) {
+    throw new NotFoundError(path('platformCooperativeId'), `no platform co-op "${input.platformCooperativeId}".`);
+  }
+  if (facts.platformCooperativeCityId !== input.cityId) {
+    throw new BadInputError(
+      path('platformCooperativeId'),
+      `platform co-op "${input.platformCooperativeId}" is in city "${facts.platformCooperativeCityId}", not "${input.cityId}".`,
+    );
+  }
+  const unknown = input.assetIds.filter((id) => !facts.assetOwners.has(id));
+  if (unknown.length > 0) {
+    throw new NotFoundError(path('assetIds'), `no shared assets ${unknown.map((id) => `"${id}"`).join(', ')}.`);
+  }
+  const foreign = input.assetIds.filter((id) => facts.assetOwners.get(id) !== input.platformCooperativeId);
+  if (foreign.length > 0) {
+    throw new BadInputError(
+      path('assetIds'),
+      `lists assets that platform co-op "${input.platformCooperativeId}" does not share: ${foreign
+        .map((id) => `"${id}" (of "${facts.assetOwners.get(id)}")`)
+        .join(', ')}.`,
+    );
   }
 }
 
@@ -120,20 +118,24 @@ async function checkRunReferences(db: Knex, input: RecordProductionRunInput): Pr
   };
   checkFactor('electricityFactorId', 'ELECTRICITY');
   checkFactor('freightFactorId', 'FREIGHT');
-  await refuseDeliveredAssets(db, input.assetIds);
+  await refuseConfirmedAssets(db, input.assetIds);
 }
 
 /**
- * Validates a run and writes it with its assets in one transaction; returns the new run's
- * id. Any failed check throws a `BadInputError` or `NotFoundError` naming the input field,
- * with nothing written.
+ * Validates a run and writes it with its claims in one transaction; returns the new run's id.
+ * The delivery and every asset claim start PENDING: they count nowhere until the city and the
+ * assets' co-op confirm them (`consent.ts`). Any failed check throws a `BadInputError` or
+ * `NotFoundError` naming the input field, with nothing written.
  */
 export async function recordProductionRun(
   db: Knex,
-  input: RecordProductionRunInput,
+  access: OwnerAccess,
+  raw: RecordProductionRunInput,
   now: Date = new Date(),
 ): Promise<string> {
-  checkRunInput(input, now);
+  const input = checkRunInput(raw, now);
+  // Asked before the transaction opens, so no database work waits on another process.
+  await checkOwnedReferences(access, input);
   const run: ProductionRunRow = {
     // A uuid, not a per-co-op counter: two concurrent runs can never pick the same id.
     id: `run-${randomUUID()}`,
@@ -145,19 +147,11 @@ export async function recordProductionRun(
     platform_cooperative_id: input.platformCooperativeId,
     electricity_factor_id: input.electricityFactorId,
     freight_factor_id: input.freightFactorId,
+    delivery_status: 'PENDING',
   };
-  try {
-    await db.transaction(async (trx) => {
-      await checkRunReferences(trx, input);
-      await q.insertProductionRun(trx, run, input.assetIds);
-    });
-  } catch (error) {
-    // A concurrent run may deliver one of these assets between the check and the insert;
-    // the unique index on run_assets.asset_id then refuses it, reported like the check would.
-    if (!(error instanceof BadInputError || error instanceof NotFoundError)) {
-      await refuseDeliveredAssets(db, input.assetIds);
-    }
-    throw error;
-  }
+  await db.transaction(async (trx) => {
+    await checkRunReferences(trx, input);
+    await q.insertProductionRun(trx, run, input.assetIds);
+  });
   return run.id;
 }

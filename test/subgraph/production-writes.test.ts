@@ -4,32 +4,27 @@
  * knex): the one caller allowed (a production operator of the run's co-op) records a run that
  * every read then reflects; every other caller and every invalid input is refused with a
  * stable code naming the cause, and changes nothing. Expected figures are recomputed from the
- * raw rows, read with knex, never written out by hand.
+ * raw rows, read with knex, never written out by hand. The run's city, platform co-op and assets
+ * are checked with their owners, so the real league and coop subgraphs run beside it (on SQLite
+ * copies in both legs: the engine under test is production's). A recorded run counts nowhere
+ * until the city and the assets' co-op confirm it (test/e2e/consent.test.ts covers the consent
+ * mutations through the gateway).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken, ROLES } from '../../lib/auth.js';
 import type { DatabaseConfig } from '../../lib/config.js';
 import { addDays, toDay } from '../../lib/dates.js';
 import { prepareDatabase } from '../../seeds/prepare.js';
 import { dropSchema, postgresDatabase, postgresUnavailable } from '../engines.js';
-import {
-  bearer,
-  copyTemplate,
-  dataOf,
-  startTestSubgraph,
-  TEST_SEED,
-  type GraphQLResponse,
-  type TestSubgraph,
-} from '../harness.js';
+import { bearer, dataOf, startTestSubgraph, TEST_SEED, type GraphQLResponse, type TestSubgraph } from '../harness.js';
 
 const RECORD = `mutation($input: RecordProductionRunInput!) {
   recordProductionRun(input: $input) {
     run {
       id units completedOn cooperative { id } design { id } city { id } platformCooperative { id }
       electricityFactor { id } freightFactor { id } embodiedKgCO2e assets { id }
+      delivery { city { id } status } assetClaims { asset { id } status }
     }
   }
 }`;
@@ -38,7 +33,16 @@ const RUN = `query($id: ID!) {
   productionRun(id: $id) {
     id units completedOn cooperative { id productionRuns { id } } design { id } city { id }
     platformCooperative { id } electricityFactor { id } freightFactor { id } embodiedKgCO2e assets { id }
+    delivery { city { id } status } assetClaims { asset { id } status }
   }
+}`;
+
+const CONFIRM_DELIVERY = `mutation($runId: ID!) {
+  confirmDelivery(runId: $runId) { run { id delivery { status } } }
+}`;
+
+const CONFIRM_ORIGIN = `mutation($runId: ID!, $assetIds: [ID!]!) {
+  confirmAssetOrigin(runId: $runId, assetIds: $assetIds) { run { id assets { id } assetClaims { asset { id } status } } }
 }`;
 
 const ASSETS = `query($representations: [_Any!]!) {
@@ -91,8 +95,9 @@ interface RunInput {
 }
 
 let sg: TestSubgraph;
+let league: TestSubgraph;
+let coop: TestSubgraph;
 let coopDb: Knex;
-let coopFile: string;
 
 /** The production rows the expectations are computed from, as the seed wrote them. */
 let factors: Map<string, any>;
@@ -106,11 +111,19 @@ let runAssets: any[];
 let valid: RunInput;
 let spareAssetIds: string[];
 let raceAssetIds: string[];
+/** An asset another platform co-op shares. */
+let foreignAssetId: string;
 
-/** The row counts a refused write must leave as they were. */
-async function counts(): Promise<{ runs: number; runAssets: number }> {
-  const count = async (table: string) => Number((await sg.db(table).count({ n: '*' }).first())!.n);
-  return { runs: await count('production_runs'), runAssets: await count('run_assets') };
+/** The row counts a refused write must leave as they were, with how many of each are confirmed. */
+async function counts(): Promise<{ runs: number; runAssets: number; confirmedRuns: number; confirmedAssets: number }> {
+  const count = async (table: string, where: Record<string, string> = {}) =>
+    Number((await sg.db(table).where(where).count({ n: '*' }).first())!.n);
+  return {
+    runs: await count('production_runs'),
+    runAssets: await count('run_assets'),
+    confirmedRuns: await count('production_runs', { delivery_status: 'CONFIRMED' }),
+    confirmedAssets: await count('run_assets', { status: 'CONFIRMED' }),
+  };
 }
 
 const factorValue = (id: string): number => factors.get(id).kg_co2e_per_unit;
@@ -177,7 +190,11 @@ async function expectRefused(
 
 describe.each(ENGINES)('on $name', (engine) => {
   beforeAll(async () => {
-    sg = await startTestSubgraph('production', { database: await engine.prepare() });
+    [league, coop] = await Promise.all([startTestSubgraph('league'), startTestSubgraph('coop')]);
+    sg = await startTestSubgraph('production', {
+      database: await engine.prepare(),
+      peerUrls: { league: league.url, coop: coop.url },
+    });
     let factorRows: any[];
     let designRows: any[];
     [factorRows, designRows, bom, builders, runs, runAssets] = await Promise.all([
@@ -191,10 +208,9 @@ describe.each(ENGINES)('on $name', (engine) => {
     factors = new Map(factorRows.map((f) => [f.id, f]));
     designs = new Map(designRows.map((d) => [d.id, d]));
 
-    // Platform co-ops and their assets live in the coop subgraph: read a copy of its seeded
-    // database to deliver assets that exist there and have no origin yet.
-    coopFile = copyTemplate('coop');
-    coopDb = knexFactory({ client: 'better-sqlite3', connection: { filename: coopFile }, useNullAsDefault: true });
+    // Platform co-ops and their assets live in the coop subgraph: read its database to deliver
+    // assets that exist there and have no origin yet.
+    coopDb = coop.db;
     const [platformCoops, assets] = await Promise.all([
       coopDb('platform_cooperatives').orderBy('id'),
       coopDb('shared_assets').orderBy('id'),
@@ -231,17 +247,16 @@ describe.each(ENGINES)('on $name', (engine) => {
     };
     spareAssetIds = chosen.free.slice(3, 6);
     raceAssetIds = chosen.free.slice(6, 8);
+    foreignAssetId = assets.find((a) => a.platform_cooperative_id !== chosen.platform.id && !delivered.has(a.id))!.id;
   });
 
   afterAll(async () => {
-    await coopDb?.destroy();
-    if (coopFile) fs.rmSync(path.dirname(coopFile), { recursive: true, force: true });
-    await sg?.stop();
+    await Promise.all([sg?.stop(), league?.stop(), coop?.stop()]);
     await engine.cleanUp();
   });
 
   describe('recordProductionRun: a production operator of the co-op', () => {
-    it('records the run with its assets, visible to every read', async () => {
+    it('records the run with pending claims, which count once the city and the co-op confirm them', async () => {
       const year = Number(valid.completedOn.slice(0, 4));
       const [before, footprintBefore] = await Promise.all([counts(), embodiedOf(valid.cityId, year)]);
       const expectedEmbodied = valid.units * perUnit(valid.designId, valid.electricityFactorId, valid.freightFactorId);
@@ -259,13 +274,16 @@ describe.each(ENGINES)('on $name', (engine) => {
         platformCooperative: { id: valid.platformCooperativeId },
         electricityFactor: { id: valid.electricityFactorId },
         freightFactor: { id: valid.freightFactorId },
-        assets: [...valid.assetIds].sort().map((id) => ({ id })),
+        // No asset comes from the run until its co-op confirms.
+        assets: [],
+        delivery: { city: { id: valid.cityId }, status: 'PENDING' },
+        assetClaims: [...valid.assetIds].sort().map((id) => ({ asset: { id }, status: 'PENDING' })),
       };
       expect(run).toMatchObject(expectedRun);
       expect(run.embodiedKgCO2e).toBeCloseTo(expectedEmbodied, 6);
 
-      // Stored as given: one run row and one delivery row per asset.
-      expect(await counts()).toEqual({ runs: before.runs + 1, runAssets: before.runAssets + valid.units });
+      // Stored as given: one run row and one claim row per asset, all pending.
+      expect(await counts()).toEqual({ ...before, runs: before.runs + 1, runAssets: before.runAssets + valid.units });
       expect(await sg.db('production_runs').where({ id: run.id }).first()).toEqual({
         id: run.id,
         cooperative_id: valid.cooperativeId,
@@ -276,43 +294,69 @@ describe.each(ENGINES)('on $name', (engine) => {
         platform_cooperative_id: valid.platformCooperativeId,
         electricity_factor_id: valid.electricityFactorId,
         freight_factor_id: valid.freightFactorId,
+        delivery_status: 'PENDING',
       });
-      expect(await sg.db('run_assets').where({ run_id: run.id }).orderBy('asset_id').pluck('asset_id')).toEqual(
-        [...valid.assetIds].sort(),
+      expect(await sg.db('run_assets').where({ run_id: run.id }).orderBy('asset_id')).toEqual(
+        [...valid.assetIds].sort().map((asset_id) => ({ run_id: run.id, asset_id, status: 'PENDING' })),
       );
 
       // productionRun(id), and the co-op's own list of runs.
       const { productionRun } = dataOf(await sg.query(RUN, { id: run.id }));
       expect(productionRun).toMatchObject({ ...expectedRun, cooperative: { id: valid.cooperativeId } });
-      expect(productionRun.embodiedKgCO2e).toBeCloseTo(expectedEmbodied, 6);
       expect(productionRun.cooperative.productionRuns.map((r: any) => r.id)).toContain(run.id);
 
-      // SharedAsset.origin: each delivered asset now comes from this run.
-      const { _entities } = dataOf(
-        await sg.query(ASSETS, { representations: valid.assetIds.map((id) => ({ __typename: 'SharedAsset', id })) }),
+      // Pending: no origin, no footprint.
+      const origins = async () =>
+        dataOf(
+          await sg.query(ASSETS, { representations: valid.assetIds.map((id) => ({ __typename: 'SharedAsset', id })) }),
+        )._entities;
+      for (const entity of await origins()) expect(entity).toMatchObject({ origin: null, embodiedKgCO2e: null });
+      expect(await embodiedOf(valid.cityId, year)).toBe(footprintBefore);
+
+      // The city confirms: its footprint grows by exactly the run's embodied emissions.
+      dataOf(await sg.query(CONFIRM_DELIVERY, { runId: run.id }, await bearer('city-admin', valid.cityId)));
+      expect((await embodiedOf(valid.cityId, year)) - footprintBefore).toBeCloseTo(expectedEmbodied, 6);
+
+      // The co-op confirms: each asset now comes from this run.
+      const confirmed = dataOf(
+        await sg.query(
+          CONFIRM_ORIGIN,
+          { runId: run.id, assetIds: valid.assetIds },
+          await bearer('coop-operator', valid.platformCooperativeId),
+        ),
       );
-      for (const [i, entity] of _entities.entries()) {
+      expect(confirmed.confirmAssetOrigin.run.assets).toEqual([...valid.assetIds].sort().map((id) => ({ id })));
+      for (const [i, entity] of (await origins()).entries()) {
         expect(entity).toMatchObject({ id: valid.assetIds[i], origin: { id: run.id } });
         expect(entity.embodiedKgCO2e).toBeCloseTo(expectedEmbodied / valid.units, 6);
       }
 
-      // City.footprint of the run's city and year grows by exactly the run's embodied emissions.
-      expect((await embodiedOf(valid.cityId, year)) - footprintBefore).toBeCloseTo(expectedEmbodied, 6);
-
-      // The same assets again: each has its one origin already, so the retry is refused.
+      // The same assets again: each has its one confirmed origin, so the retry is refused.
       await expectRefused(valid, await operatorOf(valid), { code: 'BAD_USER_INPUT', argumentName: 'input.assetIds' });
     });
 
-    it('lets only one of two concurrent runs deliver the same assets', async () => {
+    it('lets two runs claim the same assets, and only one be confirmed as their origin', async () => {
       const input = withInput({ units: raceAssetIds.length, assetIds: raceAssetIds });
       const headers = await operatorOf(input);
       const before = await counts();
-      const responses = await Promise.all([sg.query(RECORD, { input }, headers), sg.query(RECORD, { input }, headers)]);
-      expect(responses.filter((response) => response.data?.recordProductionRun)).toHaveLength(1);
-      expect(responses.flatMap((response) => response.errors ?? []).map((error) => error.extensions)).toEqual([
-        expect.objectContaining({ code: 'BAD_USER_INPUT', argumentName: 'input.assetIds' }),
+      // A pending claim blocks nothing: both runs are recorded.
+      const recorded = await Promise.all([sg.query(RECORD, { input }, headers), sg.query(RECORD, { input }, headers)]);
+      const runIds = recorded.map((response) => dataOf(response).recordProductionRun.run.id as string);
+      expect(await counts()).toEqual({
+        ...before,
+        runs: before.runs + 2,
+        runAssets: before.runAssets + 2 * raceAssetIds.length,
+      });
+      // Both confirmed at once: one becomes the origin, the other is told the origin is taken.
+      const operator = await bearer('coop-operator', input.platformCooperativeId);
+      const answers = await Promise.all(
+        runIds.map((runId) => sg.query(CONFIRM_ORIGIN, { runId, assetIds: raceAssetIds }, operator)),
+      );
+      expect(answers.filter((response) => response.data?.confirmAssetOrigin)).toHaveLength(1);
+      expect(answers.flatMap((response) => response.errors ?? []).map((error) => error.extensions)).toEqual([
+        expect.objectContaining({ code: 'BAD_USER_INPUT', argumentName: 'assetIds' }),
       ]);
-      expect(await counts()).toEqual({ runs: before.runs + 1, runAssets: before.runAssets + raceAssetIds.length });
+      expect((await counts()).confirmedAssets).toBe(before.confirmedAssets + raceAssetIds.length);
     });
 
     it('records a run completed today whose assets are not registered yet', async () => {
@@ -324,7 +368,7 @@ describe.each(ENGINES)('on $name', (engine) => {
         2 * perUnit(input.designId, input.electricityFactorId, input.freightFactorId),
         6,
       );
-      expect(await counts()).toEqual({ runs: before.runs + 1, runAssets: before.runAssets });
+      expect(await counts()).toEqual({ ...before, runs: before.runs + 1 });
     });
   });
 
@@ -480,9 +524,54 @@ describe.each(ENGINES)('on $name', (engine) => {
         { code: 'BAD_USER_INPUT', argumentName: 'input.assetIds' },
       ],
       [
+        'more than 500 assets',
+        () => ({ units: 501, assetIds: Array.from({ length: 501 }, (_, i) => `asset-${i}`) }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.assetIds' },
+      ],
+      [
         'more than 10,000 assets',
         () => ({ units: 10_000, assetIds: Array.from({ length: 10_001 }, (_, i) => `asset-${i}`) }),
         { code: 'BAD_USER_INPUT', argumentName: 'input.assetIds' },
+      ],
+      [
+        'a city the league does not know',
+        () => ({ cityId: 'nonexistent-city' }),
+        { code: 'NOT_FOUND', argumentName: 'input.cityId' },
+      ],
+      [
+        'a platform co-op the coop subgraph does not know',
+        () => ({ platformCooperativeId: 'no-such-platform-coop' }),
+        { code: 'NOT_FOUND', argumentName: 'input.platformCooperativeId' },
+      ],
+      [
+        'a platform co-op of another city',
+        () => ({ cityId: valid.cityId === 'paris' ? 'gent' : 'paris' }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.platformCooperativeId' },
+      ],
+      [
+        'an asset the coop subgraph does not know',
+        () => ({ assetIds: [spareAssetIds[0]!, spareAssetIds[1]!, 'no-such-asset'] }),
+        { code: 'NOT_FOUND', argumentName: 'input.assetIds' },
+      ],
+      [
+        'an asset of another platform co-op',
+        () => ({ assetIds: [spareAssetIds[0]!, spareAssetIds[1]!, foreignAssetId] }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.assetIds' },
+      ],
+      [
+        'a control character in a city id',
+        () => ({ cityId: 'gent\u0000' }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.cityId' },
+      ],
+      [
+        'a lone surrogate in an asset id',
+        () => ({ assetIds: [spareAssetIds[0]!, spareAssetIds[1]!, 'asset-\ud800'] }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.assetIds' },
+      ],
+      [
+        'an overlong design id',
+        () => ({ designId: 'd'.repeat(65) }),
+        { code: 'BAD_USER_INPUT', argumentName: 'input.designId' },
       ],
     ];
 

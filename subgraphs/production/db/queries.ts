@@ -5,6 +5,7 @@ import { paginate } from '../../../lib/pagination.js';
 import type { AssetKind, EmissionFactorCategory } from '../../../seeds/data/types.js';
 import type {
   BillOfMaterialsLineRow,
+  ConsentStatus,
   DesignBuilderRow,
   EmissionFactorRow,
   OpenCooperativeRow,
@@ -110,7 +111,7 @@ export function productionRunsOfCooperatives(db: Knex, cooperativeIds: readonly 
     .orderBy([{ column: 'completed_on', order: 'desc' }, 'id']);
 }
 
-/** Runs delivered to the given cities in one calendar year. */
+/** Runs whose delivery the given cities confirmed, completed in one calendar year. */
 export function productionRunsOfCitiesInYear(
   db: Knex,
   cityIds: readonly string[],
@@ -119,15 +120,21 @@ export function productionRunsOfCitiesInYear(
   // completed_on is an ISO date string, so a string range selects the calendar year.
   return db<ProductionRunRow>('production_runs')
     .whereIn('city_id', cityIds)
+    .where('delivery_status', 'CONFIRMED')
     .whereBetween('completed_on', [`${year}-01-01`, `${year}-12-31`]);
 }
 
-/** Assets delivered by the given runs, in asset id order. */
+/** Confirmed assets of the given runs (those the run is the origin of), in asset id order. */
 export function assetsOfRuns(db: Knex, runIds: readonly string[]): Promise<RunAssetRow[]> {
+  return db<RunAssetRow>('run_assets').whereIn('run_id', runIds).where('status', 'CONFIRMED').orderBy('asset_id');
+}
+
+/** Every claim of the given runs on assets, whatever its status, in asset id order. */
+export function claimsOfRuns(db: Knex, runIds: readonly string[]): Promise<RunAssetRow[]> {
   return db<RunAssetRow>('run_assets').whereIn('run_id', runIds).orderBy('asset_id');
 }
 
-/** The run that delivered each of the given assets, with the asset id alongside. */
+/** The run each of the given assets comes from (its confirmed claim), with the asset id alongside. */
 export function runsOfAssets(
   db: Knex,
   assetIds: readonly string[],
@@ -135,6 +142,7 @@ export function runsOfAssets(
   return db('production_runs')
     .join('run_assets', 'run_assets.run_id', 'production_runs.id')
     .whereIn('run_assets.asset_id', assetIds)
+    .where('run_assets.status', 'CONFIRMED')
     .select('production_runs.*', 'run_assets.asset_id');
 }
 
@@ -146,18 +154,55 @@ export async function buildsDesign(db: Knex, cooperativeId: string, designId: st
   return row !== undefined;
 }
 
-/** The delivery rows of those of the given assets some run already delivered, in asset id order. */
-export function deliveredAssets(db: Knex, assetIds: readonly string[]): Promise<RunAssetRow[]> {
+/** The confirmed claims (origins) among the given assets, optionally leaving one run out, in asset id order. */
+export function confirmedOrigins(db: Knex, assetIds: readonly string[], exceptRunId?: string): Promise<RunAssetRow[]> {
   if (assetIds.length === 0) return Promise.resolve([]);
-  return db<RunAssetRow>('run_assets').whereIn('asset_id', assetIds).orderBy('asset_id');
+  const query = db<RunAssetRow>('run_assets').whereIn('asset_id', assetIds).where('status', 'CONFIRMED');
+  if (exceptRunId) query.whereNot('run_id', exceptRunId);
+  return query.orderBy('asset_id');
 }
 
-/** Writes one run and the assets it delivered; pass a transaction so both land or neither does. */
+/** Writes one run and its claims on assets, both PENDING; pass a transaction so both land or neither does. */
 export async function insertProductionRun(db: Knex, run: ProductionRunRow, assetIds: readonly string[]): Promise<void> {
   await db<ProductionRunRow>('production_runs').insert(run);
   await insertInChunks<RunAssetRow>(
     db,
     'run_assets',
-    assetIds.map((assetId) => ({ run_id: run.id, asset_id: assetId })),
+    assetIds.map((assetId) => ({ run_id: run.id, asset_id: assetId, status: 'PENDING' })),
   );
+}
+
+/**
+ * Locks every claim on the given assets, in one order, until the transaction ends (PostgreSQL;
+ * SQLite runs one write transaction at a time anyway). Two co-op answers on the same assets
+ * then run one after the other instead of deadlocking, and the second sees the first's result.
+ */
+export async function lockClaimsOfAssets(trx: Knex, assetIds: readonly string[]): Promise<void> {
+  if (trx.client.config.client !== 'pg') return;
+  await trx<RunAssetRow>('run_assets').whereIn('asset_id', assetIds).orderBy(['asset_id', 'run_id']).forUpdate();
+}
+
+/** Records the city's answer to a run's delivery. */
+export async function setDeliveryStatus(db: Knex, runId: string, status: ConsentStatus): Promise<void> {
+  await db<ProductionRunRow>('production_runs').where({ id: runId }).update({ delivery_status: status });
+}
+
+/**
+ * Records a co-op's answer to one run's claims on its assets. Confirming also declines the
+ * other runs' pending claims on the same assets: an asset has one origin. Pass a transaction.
+ */
+export async function setClaimStatus(
+  db: Knex,
+  runId: string,
+  assetIds: readonly string[],
+  status: ConsentStatus,
+): Promise<void> {
+  if (status === 'CONFIRMED') {
+    await db<RunAssetRow>('run_assets')
+      .whereIn('asset_id', assetIds)
+      .whereNot('run_id', runId)
+      .where('status', 'PENDING')
+      .update({ status: 'DECLINED' });
+  }
+  await db<RunAssetRow>('run_assets').where('run_id', runId).whereIn('asset_id', assetIds).update({ status });
 }

@@ -62,6 +62,9 @@ export interface BillOfMaterialsLineRow {
   mass_kg: number;
 }
 
+/** A party's answer to a run's effect on what it owns (migration 0004); only CONFIRMED counts. */
+export type ConsentStatus = 'PENDING' | 'CONFIRMED' | 'DECLINED';
+
 export interface ProductionRunRow {
   id: string;
   cooperative_id: string;
@@ -72,9 +75,14 @@ export interface ProductionRunRow {
   platform_cooperative_id: string;
   electricity_factor_id: string;
   freight_factor_id: string;
+  /** The city's answer to the delivery: the run counts in its footprint only when CONFIRMED. */
+  delivery_status: ConsentStatus;
 }
 
+/** A run's claim to be the origin of one shared asset. */
 export interface RunAssetRow {
   run_id: string;
   asset_id: string;
+  /** The asset's co-op's answer: the run is the asset's origin only when CONFIRMED. */
+  status: ConsentStatus;
 }

@@ -27,6 +27,10 @@ import {
 } from '../footprint.js';
 import { cityYearKey, runUnitKey, unitEmbodiedKey, type ProductionLoaders } from '../loaders.js';
 import { recordProductionRun, type RecordProductionRunInput } from '../record-run.js';
+import { decideAssetOrigin, decideDelivery, type Decision } from '../consent.js';
+import type { OwnerAccess } from '../owners.js';
+import type { SubgraphContext } from '../../../lib/subgraph.js';
+import { assetDecisionSchema, deliveryDecisionSchema, parseInput } from './validate.js';
 
 type IdArgs = { id: string };
 
@@ -39,6 +43,34 @@ interface CityRepresentation {
   population?: number | null;
   annualSharing?: AnnualSharingFigure[] | null;
 }
+
+type Context = SubgraphContext<ProductionLoaders>;
+
+/** Where this request may ask the owners of cities and assets (`owners.ts`). */
+const ownerAccess = ({ settings, subgraphSecret }: Context): OwnerAccess => ({
+  peerUrls: settings.peerUrls,
+  subgraphSecret,
+});
+
+/** A resolver for `confirmDelivery` or `declineDelivery`. */
+const deliveryDecision =
+  (decision: Decision) =>
+  async (_: unknown, args: { runId: string }, { db, loaders, viewer, logger }: Context) => {
+    const { runId } = parseInput(deliveryDecisionSchema, args);
+    const admin = await decideDelivery(db, viewer, runId, decision);
+    logger.info({ runId, decision, subject: admin.subject }, 'production run delivery answered');
+    return { run: await loaders.productionRun.load(runId) };
+  };
+
+/** A resolver for `confirmAssetOrigin` or `declineAssetOrigin`. */
+const assetDecision =
+  (decision: Decision) => async (_: unknown, args: { runId: string; assetIds: string[] }, context: Context) => {
+    const { runId, assetIds } = parseInput(assetDecisionSchema, args);
+    const { db, loaders, viewer, logger } = context;
+    const operator = await decideAssetOrigin(db, ownerAccess(context), viewer, runId, assetIds, decision);
+    logger.info({ runId, assetIds, decision, subject: operator.subject }, 'production run asset claims answered');
+    return { run: await loaders.productionRun.load(runId) };
+  };
 
 export const resolvers: Resolvers<ProductionLoaders> = {
   Date: DateScalar,
@@ -57,14 +89,11 @@ export const resolvers: Resolvers<ProductionLoaders> = {
       q.listEmissionFactors(db, parsePage(args, settings.maxPageSize), args.category),
   },
   Mutation: {
-    recordProductionRun: async (
-      _: unknown,
-      { input }: { input: RecordProductionRunInput },
-      { db, loaders, viewer, logger },
-    ) => {
+    recordProductionRun: async (_: unknown, { input }: { input: RecordProductionRunInput }, context: Context) => {
+      const { db, loaders, viewer, logger } = context;
       // Authorize before any check or read, so a caller outside the co-op learns nothing.
       const writer = requireScope(viewer, 'production-operator', input.cooperativeId);
-      const id = await recordProductionRun(db, input);
+      const id = await recordProductionRun(db, ownerAccess(context), input);
       logger.info(
         { runId: id, cooperativeId: input.cooperativeId, subject: writer.subject },
         'production run recorded',
@@ -72,6 +101,10 @@ export const resolvers: Resolvers<ProductionLoaders> = {
       // Read back through the loaders, so the payload is the stored row with the usual resolvers.
       return { run: await loaders.productionRun.load(id) };
     },
+    confirmDelivery: deliveryDecision('CONFIRMED'),
+    declineDelivery: deliveryDecision('DECLINED'),
+    confirmAssetOrigin: assetDecision('CONFIRMED'),
+    declineAssetOrigin: assetDecision('DECLINED'),
   },
   OpenCooperative: {
     __resolveReference: (ref: IdArgs, { loaders }) => loaders.openCooperative.load(ref.id),
@@ -130,6 +163,12 @@ export const resolvers: Resolvers<ProductionLoaders> = {
       run.units * (await loaders.unitEmbodied.load(runUnitKey(run))),
     assets: async (run: ProductionRunRow, _: unknown, { loaders }) =>
       (await loaders.assetsOfRun.load(run.id)).map((row) => reference('SharedAsset', row.asset_id)),
+    delivery: (run: ProductionRunRow) => ({ city: reference('City', run.city_id), status: run.delivery_status }),
+    assetClaims: async (run: ProductionRunRow, _: unknown, { loaders }) =>
+      (await loaders.claimsOfRun.load(run.id)).map((claim) => ({
+        asset: reference('SharedAsset', claim.asset_id),
+        status: claim.status,
+      })),
   },
   EmissionFactor: {
     __resolveReference: (ref: IdArgs, { loaders }) => loaders.emissionFactor.load(ref.id),

@@ -1,0 +1,107 @@
+/**
+ * One zod schema per input of the production subgraph's mutations, built on the text rules
+ * of lib/validate.ts (slug ids; every id refuses control characters, lone surrogates and
+ * overlong values, since a slug admits none of them). A refusal is a BAD_USER_INPUT naming
+ * the field (`input.units`, `assetIds`), and is raised before anything is read or written.
+ * Kept here, beside the resolvers, so it can be folded into a shared zod layer later.
+ */
+import { z } from 'zod';
+import { BadInputError } from '../../../lib/errors.js';
+import { latestToday } from '../../../lib/dates.js';
+import { MAX_ID_LENGTH, slugId } from '../../../lib/validate.js';
+
+/** Most units one run may record. */
+export const MAX_RUN_UNITS = 10_000;
+
+/**
+ * Most assets one call may claim or answer for. A real run delivers a batch a workshop builds
+ * and a co-op puts into service at once: the seed world's runs deliver 1 to 8, a large fleet
+ * order a few hundred. 500 leaves room for that while keeping the owner lookup (one coop
+ * `_entities` request) and the transaction small. A run of more units lists no assets.
+ */
+export const MAX_ASSETS_PER_CALL = 500;
+
+/** Earliest completion day a run may have: the graph keeps no older production history. */
+export const EARLIEST_RUN_DAY = '2000-01-01';
+
+/**
+ * Cities, platform co-ops and shared assets are other subgraphs' ids; asset ids run longer
+ * than the default.
+ */
+const MAX_FOREIGN_ID_LENGTH = 100;
+
+/** A slug id of at most `max` characters, by lib/validate.ts's rule and message. */
+const slug = (max = MAX_ID_LENGTH) =>
+  z.string().superRefine((value, ctx) => {
+    try {
+      slugId('', value, max);
+    } catch (error) {
+      // The message after lib/validate's "Argument "": " prefix; the path is added on refusal.
+      ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^Argument "": /, '') });
+    }
+  });
+
+/** A list of distinct asset ids, 0 (or 1) to MAX_ASSETS_PER_CALL of them, bounded before each is checked. */
+const assetIdList = (min: number) =>
+  z
+    .array(z.unknown())
+    .min(min, `must list at least ${min} asset.`)
+    .max(MAX_ASSETS_PER_CALL, `lists at most ${MAX_ASSETS_PER_CALL} assets per call.`)
+    .pipe(z.array(slug(MAX_FOREIGN_ID_LENGTH)))
+    .superRefine((ids, ctx) => {
+      const index = ids.findIndex((id, i) => ids.indexOf(id) !== i);
+      if (index >= 0)
+        ctx.addIssue({
+          code: 'custom',
+          message: `lists asset "${ids[index]}" more than once (again at index ${index}).`,
+        });
+    });
+
+/** The `RecordProductionRunInput` schema; `now` fixes "today" so "not in the future" is testable. */
+export function recordRunInputSchema(now: Date) {
+  const today = latestToday(now);
+  return z
+    .object({
+      cooperativeId: slug(),
+      designId: slug(),
+      units: z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_RUN_UNITS, {
+        error: (issue) => `must be an integer from 1 to ${MAX_RUN_UNITS}, got ${String(issue.input)}.`,
+      }),
+      completedOn: z.string().refine((day) => day >= EARLIEST_RUN_DAY && day <= today, {
+        error: (issue) => `must be a day from ${EARLIEST_RUN_DAY} to today (${today}), got ${String(issue.input)}.`,
+      }),
+      cityId: slug(MAX_FOREIGN_ID_LENGTH),
+      platformCooperativeId: slug(MAX_FOREIGN_ID_LENGTH),
+      electricityFactorId: slug(),
+      freightFactorId: slug(),
+      assetIds: assetIdList(0),
+    })
+    .superRefine((input, ctx) => {
+      if (input.assetIds.length > 0 && input.assetIds.length !== input.units) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['units'],
+          message: `must equal the number of assetIds (${input.assetIds.length}) when assets are listed, got ${input.units}.`,
+        });
+      }
+    });
+}
+
+/** The arguments of `confirmDelivery` and `declineDelivery`. */
+export const deliveryDecisionSchema = z.object({ runId: slug() });
+
+/** The arguments of `confirmAssetOrigin` and `declineAssetOrigin`. */
+export const assetDecisionSchema = z.object({ runId: slug(), assetIds: assetIdList(1) });
+
+/**
+ * Parses `value` with `schema`; the first problem becomes a BadInputError naming its field
+ * under `prefix` (`input.assetIds`), with the position in a list in the message.
+ */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, prefix = ''): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const [field, ...rest] = issue.path.map(String);
+  const where = rest.length > 0 ? ` (at ${rest.join('.')})` : '';
+  throw new BadInputError(`${prefix}${field ?? 'input'}`, `${issue.message}${where}`);
+}
