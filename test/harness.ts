@@ -172,7 +172,8 @@ export interface TestStack {
  */
 export interface TestStackOptions {
   subgraphTimeoutMs?: number;
-  databases?: Record<SubgraphName, DatabaseConfig>;
+  /** Databases to start on, by subgraph; the others get fresh seeded SQLite copies. */
+  databases?: Partial<Record<SubgraphName, DatabaseConfig>>;
   /** Overrides of the gateway's limits (defaults: the production defaults of lib/config.ts). */
   limits?: Partial<GatewayLimits>;
   production?: boolean;
