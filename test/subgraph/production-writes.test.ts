@@ -10,11 +10,16 @@
  * until the city and the assets' co-op confirm it (test/e2e/consent.test.ts covers the consent
  * mutations through the gateway).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken, ROLES } from '../../lib/auth.js';
 import type { DatabaseConfig } from '../../lib/config.js';
 import { addDays, toDay } from '../../lib/dates.js';
+import { migrateToLatest, openDatabase } from '../../lib/db.js';
+import { migrations } from '../../subgraphs/production/db/migrations/index.js';
 import { prepareDatabase } from '../../seeds/prepare.js';
 import { dropSchema, postgresDatabase, postgresUnavailable } from '../engines.js';
 import { bearer, dataOf, startTestSubgraph, TEST_SEED, type GraphQLResponse, type TestSubgraph } from '../harness.js';
@@ -590,5 +595,100 @@ describe.each(ENGINES)('on $name', (engine) => {
       expect(response.errors![0]!.message).toContain(taken.asset_id);
       expect(response.errors![0]!.message).toContain(taken.run_id);
     });
+  });
+});
+
+/**
+ * Migration 0004 on a database that holds runs from before consent: they become CONFIRMED (so
+ * footprints and origins do not move), new rows default to PENDING, and an asset may carry many
+ * claims but one confirmed origin at most.
+ */
+describe.each(ENGINES.map((engine) => engine.name))('migration 0004_consent on %s', (engineName) => {
+  const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0004'));
+  let database: DatabaseConfig;
+  let db: Knex;
+
+  beforeAll(async () => {
+    database =
+      engineName === 'SQLite'
+        ? { client: 'sqlite', filename: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'commons-m4-')), 'p.sqlite') }
+        : postgresDatabase('production', 'migrate');
+    await dropSchema(database);
+    db = openDatabase(database);
+    await migrateToLatest(db, 'production', before, database);
+    const factor = (id: string, category: string) => ({
+      id,
+      category,
+      name: id,
+      unit: 'kWh',
+      kg_co2e_per_unit: 0.3,
+      source: 's',
+      source_url: 'https://example.org',
+      license: 'OGL-UK-3.0',
+      year: 2024,
+      region: 'EU',
+      notes: '',
+    });
+    await db('emission_factors').insert([factor('grid', 'ELECTRICITY'), factor('van', 'FREIGHT')]);
+    await db('open_cooperatives').insert({ id: 'maker', name: 'Maker', city_id: 'gent', description: '' });
+    await db('open_designs').insert({
+      id: 'bike',
+      name: 'Bike',
+      description: '',
+      asset_kind: 'BIKE',
+      license: 'CERN-OHL-S-2.0',
+      open_hardware: true,
+      license_note: '',
+      version: '1',
+      steward: 's',
+      manufacturing_energy_kwh: 10,
+      transport_km: 100,
+    });
+    const run = (id: string) => ({
+      id,
+      cooperative_id: 'maker',
+      design_id: 'bike',
+      units: 1,
+      completed_on: '2024-01-01',
+      city_id: 'gent',
+      platform_cooperative_id: 'muniride-gent',
+      electricity_factor_id: 'grid',
+      freight_factor_id: 'van',
+    });
+    await db('production_runs').insert(run('old-run'));
+    await db('run_assets').insert({ run_id: 'old-run', asset_id: 'bike-1' });
+    await migrateToLatest(db, 'production', migrations, database);
+    await db('production_runs').insert([run('new-run'), run('other-run')]);
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    if (database?.client === 'sqlite') fs.rmSync(path.dirname(database.filename), { recursive: true, force: true });
+    else if (database) await dropSchema(database);
+  });
+
+  it('marks what existed confirmed and defaults new rows to pending', async () => {
+    expect(await db('production_runs').orderBy('id').select('id', 'delivery_status')).toEqual([
+      { id: 'new-run', delivery_status: 'PENDING' },
+      { id: 'old-run', delivery_status: 'CONFIRMED' },
+      { id: 'other-run', delivery_status: 'PENDING' },
+    ]);
+    expect(await db('run_assets').select('run_id', 'asset_id', 'status')).toEqual([
+      { run_id: 'old-run', asset_id: 'bike-1', status: 'CONFIRMED' },
+    ]);
+  });
+
+  it('allows many claims on an asset but one confirmed origin', async () => {
+    await db('run_assets').insert([
+      { run_id: 'new-run', asset_id: 'bike-1' },
+      { run_id: 'other-run', asset_id: 'bike-1' },
+    ]);
+    await expect(
+      db('run_assets').where({ run_id: 'new-run', asset_id: 'bike-1' }).update({ status: 'CONFIRMED' }),
+    ).rejects.toThrow();
+    await expect(db('run_assets').insert({ run_id: 'new-run', asset_id: 'bike-1' })).rejects.toThrow();
+    expect(await db('run_assets').where({ asset_id: 'bike-1', status: 'CONFIRMED' }).pluck('run_id')).toEqual([
+      'old-run',
+    ]);
   });
 });
