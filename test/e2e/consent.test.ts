@@ -25,6 +25,12 @@ const RUN = `query($id: ID!) {
 
 const FOOTPRINT = `query($id: ID!, $year: Int!) { city(id: $id) { footprint(year: $year) { embodiedKgCO2e netKgCO2e } } }`;
 
+/** How a party finds what waits for its answer. */
+const WAITING = `query($cityId: ID, $platformCooperativeId: ID, $deliveryStatus: ConsentStatus, $claimStatus: ConsentStatus) {
+  productionRuns(cityId: $cityId, platformCooperativeId: $platformCooperativeId, deliveryStatus: $deliveryStatus,
+    claimStatus: $claimStatus, first: 100) { totalCount nodes { id } }
+}`;
+
 const CONFIRM_DELIVERY = `mutation($runId: ID!) { confirmDelivery(runId: $runId) { run { id delivery { status } } } }`;
 const DECLINE_DELIVERY = `mutation($runId: ID!) { declineDelivery(runId: $runId) { run { id delivery { status } } } }`;
 const CONFIRM_ORIGIN = `mutation($runId: ID!, $assetIds: [ID!]!) {
@@ -211,6 +217,9 @@ describe.each(ENGINES)('consent for cross-owner effects, production database on 
     expect(await footprint('paris')).toEqual(before);
     const runId = recordProductionRun.run.id;
     expect((await runOf(runId)).delivery).toEqual({ city: { id: 'paris' }, status: 'PENDING' });
+    const waiting = async () =>
+      dataOf(await stack.query(WAITING, { cityId: 'paris', deliveryStatus: 'PENDING' })).productionRuns;
+    expect(await waiting()).toEqual({ totalCount: 1, nodes: [{ id: runId }] });
 
     // Nobody but Paris's city-admin may answer: not the producer, not another city, not a co-op.
     const refusals: [Record<string, string>, string][] = [
@@ -227,6 +236,7 @@ describe.each(ENGINES)('consent for cross-owner effects, production database on 
     const paris = await bearer('city-admin', 'paris');
     const declined = dataOf(await stack.query(DECLINE_DELIVERY, { runId }, paris));
     expect(declined.declineDelivery.run.delivery.status).toBe('DECLINED');
+    expect(await waiting()).toEqual({ totalCount: 0, nodes: [] });
     expect(await footprint('paris')).toEqual(before);
 
     const confirmed = dataOf(await stack.query(CONFIRM_DELIVERY, { runId }, paris));
@@ -247,6 +257,9 @@ describe.each(ENGINES)('consent for cross-owner effects, production database on 
     expect(await footprint('gent')).toEqual(before);
     const runId = recordProductionRun.run.id;
     expect((await runOf(runId)).assetClaims).toEqual(assetIds.map((id) => ({ asset: { id }, status: 'PENDING' })));
+    const waiting = async () =>
+      dataOf(await stack.query(WAITING, { platformCooperativeId: gentCoop, claimStatus: 'PENDING' })).productionRuns;
+    expect(await waiting()).toEqual({ totalCount: 1, nodes: [{ id: runId }] });
 
     // Only an operator of the co-op that owns the bikes may answer.
     const refusals: [Record<string, string>, string][] = [
@@ -262,6 +275,7 @@ describe.each(ENGINES)('consent for cross-owner effects, production database on 
     const muniride = await bearer('coop-operator', gentCoop);
     const declined = dataOf(await stack.query(DECLINE_ORIGIN, { runId, assetIds }, muniride));
     expect(declined.declineAssetOrigin.run.assetClaims.map((c: any) => c.status)).toEqual(['DECLINED', 'DECLINED']);
+    expect(await waiting()).toEqual({ totalCount: 0, nodes: [] });
     expect(await originsOf(assetIds)).toEqual(assetIds.map((id) => ({ id, origin: null, embodiedKgCO2e: null })));
 
     dataOf(await stack.query(CONFIRM_ORIGIN, { runId, assetIds }, muniride));

@@ -104,6 +104,36 @@ export function productionRunsByIds(db: Knex, ids: readonly string[]): Promise<P
   return db<ProductionRunRow>('production_runs').whereIn('id', ids);
 }
 
+/** Criteria of the `productionRuns` list. */
+export interface ProductionRunFilter {
+  cityId?: string | null;
+  platformCooperativeId?: string | null;
+  deliveryStatus?: ConsentStatus | null;
+  claimStatus?: ConsentStatus | null;
+}
+
+export function listProductionRuns(
+  db: Knex,
+  page: Page,
+  filter: ProductionRunFilter = {},
+): Promise<Connection<ProductionRunRow>> {
+  return paginate<ProductionRunRow & Record<string, unknown>>(db, 'production_runs', page, (query) => {
+    if (filter.cityId) query.where('production_runs.city_id', filter.cityId);
+    if (filter.platformCooperativeId) {
+      query.where('production_runs.platform_cooperative_id', filter.platformCooperativeId);
+    }
+    if (filter.deliveryStatus) query.where('production_runs.delivery_status', filter.deliveryStatus);
+    if (filter.claimStatus) {
+      query.whereExists(
+        db('run_assets')
+          .whereRaw('run_assets.run_id = production_runs.id')
+          .where('run_assets.status', filter.claimStatus),
+      );
+    }
+    return query;
+  });
+}
+
 /** Runs of the given co-ops, newest first. */
 export function productionRunsOfCooperatives(db: Knex, cooperativeIds: readonly string[]): Promise<ProductionRunRow[]> {
   return db<ProductionRunRow>('production_runs')

@@ -85,6 +85,13 @@ export const resolvers: Resolvers<ProductionLoaders> = {
         openHardware: args.openHardware,
       }),
     productionRun: (_: unknown, { id }: IdArgs, { loaders }) => loaders.productionRun.load(id),
+    productionRuns: (_: unknown, args: PageArgs & q.ProductionRunFilter, { db, settings }) =>
+      q.listProductionRuns(db, parsePage(args, settings.maxPageSize), {
+        cityId: args.cityId,
+        platformCooperativeId: args.platformCooperativeId,
+        deliveryStatus: args.deliveryStatus,
+        claimStatus: args.claimStatus,
+      }),
     emissionFactors: (_: unknown, args: PageArgs & { category?: EmissionFactorCategory | null }, { db, settings }) =>
       q.listEmissionFactors(db, parsePage(args, settings.maxPageSize), args.category),
   },

@@ -31,14 +31,17 @@ export async function up(knex: Knex): Promise<void> {
   });
   // Partial indexes are plain SQL on both engines; knex has no portable builder for them.
   await knex.raw(`create unique index ?? on run_assets (asset_id) where status = 'CONFIRMED'`, [ONE_CONFIRMED_ORIGIN]);
-  // A city's footprint reads only its confirmed deliveries of one year.
+  // A city's footprint reads only its confirmed deliveries of one year; a platform co-op lists
+  // the runs delivered to it to answer their claims (`productionRuns`).
   await knex.schema.alterTable('production_runs', (t) => {
     t.index(['city_id', 'delivery_status', 'completed_on']);
+    t.index(['platform_cooperative_id']);
   });
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('production_runs', (t) => {
+    t.dropIndex(['platform_cooperative_id']);
     t.dropIndex(['city_id', 'delivery_status', 'completed_on']);
   });
   await knex.raw('drop index if exists ??', [ONE_CONFIRMED_ORIGIN]);
