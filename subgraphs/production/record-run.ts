@@ -1,8 +1,8 @@
 /**
  * Recording a production run: the checks its input must pass and the one transaction that
- * writes the run with its (pending) claims on a city's footprint and on assets' origins. The caller has already been authorized (the
- * resolver's `requireScope`); a failed check throws before anything is written, so bad
- * input changes nothing.
+ * writes the run with its (pending) claims on a city's footprint and on assets' origins. The
+ * caller has already been authorized (the resolver's `requireScope`); a failed check throws
+ * before anything is written, so bad input changes nothing.
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
