@@ -170,7 +170,7 @@ export interface TestStack {
  */
 export interface TestStackOptions {
   subgraphTimeoutMs?: number;
-  databases?: Record<SubgraphName, DatabaseConfig>;
+  databases?: Partial<Record<SubgraphName, DatabaseConfig>>;
   /** Overrides of the gateway's limits (defaults: the production defaults of lib/config.ts). */
   limits?: Partial<GatewayLimits>;
   production?: boolean;

@@ -170,7 +170,7 @@ export const emissionFactors: EmissionFactorSeed[] = [
     region: 'EU-27',
     occupancy: null,
     notes:
-      'No DESNZ or ADEME EU-average factor could be confirmed, so the EEA indicator (CC BY 4.0) is used. Used for every city outside the UK and France, including Seoul, for which it is only a stand-in. Estimate: the stored copy of the current EEA indicator page gives only changes (2023 19% below 2022), and its archived 2020 assessment gives 281 g CO2e/kWh for 2018, not the 2022 figure; public GitHub code held no copy of the EEA data table.',
+      'No DESNZ or ADEME EU-average factor could be confirmed, so the EEA indicator (CC BY 4.0) is used. Used for every city outside the UK and France, including Seoul, for which it is only a stand-in. Estimate. Searched: stored web pages (the current EEA indicator page gives only changes, 2023 19% below 2022; its archived 2020 assessment gives 281 g CO2e/kWh for 2018, not the 2022 figure) and public GitHub code, which held no copy of the EEA data table.',
     estimate: true,
     sourceReference: null,
     publishedValue: null,
