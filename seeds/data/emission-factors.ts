@@ -151,7 +151,7 @@ export const emissionFactors: EmissionFactorSeed[] = [
     region: 'FR',
     occupancy: null,
     notes:
-      'Annual average of the French consumption mix; ADEME publishes several French mix factors (roughly 0.05-0.06 kg CO2e/kWh by year and scope). Estimate: no copy of the Base Carbone / Base Empreinte export was reachable. Searched: public GitHub code for Base Carbone CSV exports and the element name, stored web pages (the Base Carbone documentation page on the French mix, which gives the method but not the figure). The only 0.052 seen was a third-party comment, not the publication.',
+      'Annual average of the French consumption mix; ADEME publishes several French mix factors (roughly 0.05-0.06 kg CO2e/kWh by year and scope). Estimate: no copy of the Base Carbone / Base Empreinte export was reachable. Searched: public GitHub code for Base Carbone CSV exports and the element name, stored web pages (the excerpt returned of the Base Carbone documentation page on the French mix gives the method, not the figure). The only 0.052 seen was a third-party comment, not the publication.',
     estimate: true,
     sourceReference: null,
     publishedValue: null,
@@ -170,7 +170,7 @@ export const emissionFactors: EmissionFactorSeed[] = [
     region: 'EU-27',
     occupancy: null,
     notes:
-      'No DESNZ or ADEME EU-average factor could be confirmed, so the EEA indicator (CC BY 4.0) is used. Used for every city outside the UK and France, including Seoul, for which it is only a stand-in. Estimate. Searched: stored web pages (the current EEA indicator page gives only changes, 2023 19% below 2022; its archived 2020 assessment gives 281 g CO2e/kWh for 2018, not the 2022 figure) and public GitHub code, which held no copy of the EEA data table.',
+      'No DESNZ or ADEME EU-average factor could be confirmed, so the EEA indicator (CC BY 4.0) is used. Used for every city outside the UK and France, including Seoul, for which it is only a stand-in. Estimate. Searched: stored web pages (the excerpts returned of the current EEA indicator page give only changes, 2023 19% below 2022; its archived 2020 assessment gives 281 g CO2e/kWh for 2018, not the 2022 figure) and public GitHub code, which held no copy of the EEA data table.',
     estimate: true,
     sourceReference: null,
     publishedValue: null,
