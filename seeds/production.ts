@@ -36,6 +36,10 @@ export async function seedProduction(db: Knex, world: World): Promise<void> {
         region: f.region,
         occupancy: f.occupancy,
         notes: f.notes,
+        estimate: f.estimate,
+        source_reference: f.sourceReference,
+        published_value: f.publishedValue,
+        traced_in: f.tracedIn,
       })),
     );
     await insertInChunks<OpenCooperativeRow>(

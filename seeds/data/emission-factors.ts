@@ -6,24 +6,40 @@
  * (Licence Ouverte 2.0), the European Environment Agency (CC BY 4.0) and ÖKOBAUDAT (German
  * federal building-materials LCA data, free and unrestricted under its terms of use, no
  * standard licence). Not the ICE database, whose licence no longer allows use in software.
- * Real: the publications, editions, licences and the kind of figure each row stands for.
- * Illustrative: the values are the authors' best reading of the cited editions, several of
- * them rounded or approximate; every row whose notes say "illustrative" must be checked
- * against the source before a figure is published.
+ *
+ * Traced (`estimate: false`): the value was read in the cited edition; `sourceReference` says
+ * where in it (sheet, row, column or dataset id), `publishedValue` gives the number as
+ * published with its unit, and `tracedIn` names the copy of the publication the authors read
+ * (repository, commit and path), since this project's machines reach no publisher's site.
+ * Estimates (`estimate: true`): the authors' reading of the cited edition, which could not be
+ * traced from what was reachable; their notes say what was searched. docs/methodology.md lists
+ * every row, and `Footprint.estimatedFactors` names the estimates a footprint used.
  * Per-vehicle-km rows carry the occupancy used to derive per-passenger-km figures.
  */
 import type { EmissionFactorSeed } from './types.js';
 
 const DESNZ_2024 = 'UK Government GHG Conversion Factors for Company Reporting 2024 (DESNZ)';
-const DESNZ_URL = 'https://www.gov.uk/government/collections/government-conversion-factors-for-company-reporting';
+const DESNZ_URL = 'https://www.gov.uk/government/publications/greenhouse-gas-reporting-conversion-factors-2024';
+/**
+ * The copy of the DESNZ 2024 workbook every DESNZ row was read in. Its 'Introduction' sheet
+ * says: Factor set "Condensed set", Version 1.1, Year 2024.
+ */
+const DESNZ_2024_COPY =
+  'DESNZ 2024 condensed set v1.1 (xlsx) vendored at github.com/streetvisit/carbon-recycling-platform, commit 35bc3cd4c8560aa33810f5af1aecacb6429ffed5, reference-data/uk-gov-conversion-factors/2024/condensed-set.xlsx';
 const OGL = 'OGL-UK-3.0';
 const ADEME_URL = 'https://base-empreinte.ademe.fr';
+/** The copy of the Impact CO2 transport data the ADEME transport rows were read in. */
+const IMPACT_CO2_COPY =
+  'Impact CO2 source (ADEME) at github.com/incubateur-ademe/impactco2, commit 8076a4895ecebd0c781ec6489ba2008b87915b09, src/data/categories/deplacement.json';
 const LO = 'Licence Ouverte 2.0';
 const OEKOBAUDAT = 'ÖKOBAUDAT (BMWSB/BBSR), generic dataset, EN 15804';
 const OEKOBAUDAT_URL = 'https://www.oekobaudat.de';
 const OEKOBAUDAT_TERMS = 'ÖKOBAUDAT terms of use (free of charge and unrestricted; no standard licence, see source)';
+/** What was searched for every ÖKOBAUDAT row, none of which could be traced. */
+const OEKOBAUDAT_SEARCHED =
+  'Searched: public GitHub code (ÖKOBAUDAT CSV exports, dataset names in German) and stored web pages; found only dataset names and UUID lists without GWP values, so the value stays the authors\u2019 estimate.';
 const NTS_OCCUPANCY =
-  'Occupancy 1.6 persons per car is the approximate average car occupancy in the DfT National Travel Survey (England), about 1.5-1.6; it converts vehicle-km to passenger-km.';
+  'Occupancy 1.6 persons per car is the approximate average car occupancy in the DfT National Travel Survey (England), about 1.5-1.6; it converts vehicle-km to passenger-km (an assumption of this project, not part of the DESNZ factor).';
 
 export const emissionFactors: EmissionFactorSeed[] = [
   // Passenger transport
@@ -32,43 +48,57 @@ export const emissionFactors: EmissionFactorSeed[] = [
     category: 'PASSENGER_TRANSPORT',
     name: 'Average car, unknown fuel',
     unit: 'vehicle-km',
-    kgCO2ePerUnit: 0.166,
+    kgCO2ePerUnit: 0.16691,
     source: `${DESNZ_2024}, Passenger vehicles: Cars (by size), Average car, Unknown fuel`,
     sourceUrl: DESNZ_URL,
     license: OGL,
     year: 2024,
     region: 'UK',
     occupancy: 1.6,
-    notes: `Direct (tailpipe) kg CO2e per vehicle-km, rounded; well-to-tank emissions excluded. ${NTS_OCCUPANCY} Stands for the private car a shared trip replaces.`,
+    notes: `Direct (tailpipe) kg CO2e per vehicle-km; well-to-tank emissions excluded. ${NTS_OCCUPANCY} Stands for the private car a shared trip replaces.`,
+    estimate: false,
+    sourceReference: "Sheet 'Passenger vehicles', table 'Cars (by size)', row 54 'Average car', unit km, column X 'Unknown' kg CO2e",
+    publishedValue: '0.16691 kg CO2e per km',
+    tracedIn: DESNZ_2024_COPY,
   },
   {
     id: 'desnz-2024-car-bev',
     category: 'PASSENGER_TRANSPORT',
     name: 'Average battery electric car',
     unit: 'vehicle-km',
-    kgCO2ePerUnit: 0.047,
+    kgCO2ePerUnit: 0.04358,
     source: `${DESNZ_2024}, UK electricity for EVs: Cars (by size), Average car, Battery electric vehicle`,
     sourceUrl: DESNZ_URL,
     license: OGL,
     year: 2024,
     region: 'UK',
     occupancy: 1.6,
-    notes: `Emissions of generating the UK electricity a battery electric car uses per vehicle-km; transmission losses and well-to-tank excluded. Approximate value, illustrative: check the 2024 table. ${NTS_OCCUPANCY}`,
+    notes: `Emissions of generating the UK electricity a battery electric car uses per vehicle-km; transmission losses and well-to-tank excluded. ${NTS_OCCUPANCY}`,
+    estimate: false,
+    sourceReference:
+      "Sheet 'UK electricity for EVs', table 'Cars (by size)', row 54 'Average car', unit km, column H 'Battery Electric Vehicle' kg CO2e",
+    publishedValue: '0.04358 kg CO2e per km',
+    tracedIn: DESNZ_2024_COPY,
   },
   {
     id: 'ademe-ebike',
     category: 'PASSENGER_TRANSPORT',
     name: 'Electric-assist bicycle',
     unit: 'passenger-km',
-    kgCO2ePerUnit: 0.0109,
+    kgCO2ePerUnit: 0.01095,
     source: 'ADEME Impact CO2 transport comparator (data from Base Empreinte), vélo à assistance électrique',
     sourceUrl: 'https://impactco2.fr',
     license: LO,
-    year: 2023,
+    year: 2024,
     region: 'FR',
     occupancy: null,
     notes:
-      'Per passenger-km, including the manufacture of the bike and battery and French charging electricity; one rider. Approximate value, illustrative. Because it includes manufacture, it overlaps with embodied emissions computed from a bill of materials.',
+      'Per passenger-km, including the manufacture of the bike and battery and French charging electricity; one rider. Our value is the sum of the two published life-cycle parts, construction 0.00872 + use 0.00223. The same figures are in the Impact CO2 data from March 2024 (commit c4dfd384) to July 2026. Because it includes manufacture, it overlaps with embodied emissions computed from a bill of materials.',
+    estimate: false,
+    sourceReference:
+      "Impact CO2 transport equivalent id 8 'Vélo à assistance électrique' (Base Empreinte id 28331), ecv parts 5 'Construction' and 6 'Usage' (names in src/data/ecv.ts)",
+    publishedValue: '0.00872 + 0.00223 kg CO2e per km (construction + use)',
+    tracedIn: `${IMPACT_CO2_COPY}, lines 298-333`,
   },
   {
     id: 'bike-human-powered',
@@ -79,11 +109,15 @@ export const emissionFactors: EmissionFactorSeed[] = [
     source: 'ADEME Impact CO2 transport comparator, vélo mécanique (operational emissions)',
     sourceUrl: 'https://impactco2.fr',
     license: LO,
-    year: 2023,
+    year: 2024,
     region: 'FR',
     occupancy: null,
     notes:
-      'Operational emissions of a human-powered bike are taken as zero (no fuel or electricity; food energy not counted). Manufacture is counted separately through the design bill of materials.',
+      'Operational emissions of a human-powered bike are taken as zero (no fuel or electricity; food energy not counted), as Impact CO2 publishes them. Manufacture is counted separately through the design bill of materials.',
+    estimate: false,
+    sourceReference: "Impact CO2 transport equivalent id 7 'Vélo ou marche', field total",
+    publishedValue: '0 kg CO2e per km',
+    tracedIn: `${IMPACT_CO2_COPY}, lines 273-297`,
   },
   // Electricity
   {
@@ -99,6 +133,10 @@ export const emissionFactors: EmissionFactorSeed[] = [
     region: 'UK',
     occupancy: null,
     notes: 'Location-based kg CO2e per kWh generated; transmission and distribution losses and well-to-tank excluded.',
+    estimate: false,
+    sourceReference: "Sheet 'UK electricity', row 25 'Electricity generated' / 'Electricity: UK', unit kWh, year 2024, column E kg CO2e",
+    publishedValue: '0.20705 kg CO2e per kWh',
+    tracedIn: DESNZ_2024_COPY,
   },
   {
     id: 'ademe-grid-fr',
@@ -113,7 +151,11 @@ export const emissionFactors: EmissionFactorSeed[] = [
     region: 'FR',
     occupancy: null,
     notes:
-      'Annual average of the French consumption mix; ADEME publishes several French mix factors (roughly 0.05-0.06 kg CO2e/kWh by year and scope). Approximate value, illustrative.',
+      'Annual average of the French consumption mix; ADEME publishes several French mix factors (roughly 0.05-0.06 kg CO2e/kWh by year and scope). Estimate: no copy of the Base Carbone / Base Empreinte export was reachable. Searched: public GitHub code for Base Carbone CSV exports and the element name, stored web pages (the excerpt returned of the Base Carbone documentation page on the French mix gives the method, not the figure). The only 0.052 seen was a third-party comment, not the publication.',
+    estimate: true,
+    sourceReference: null,
+    publishedValue: null,
+    tracedIn: null,
   },
   {
     id: 'eu-grid-average',
@@ -122,13 +164,17 @@ export const emissionFactors: EmissionFactorSeed[] = [
     unit: 'kWh',
     kgCO2ePerUnit: 0.25,
     source: 'European Environment Agency, indicator: Greenhouse gas emission intensity of electricity generation in Europe (EU-27)',
-    sourceUrl: 'https://www.eea.europa.eu',
+    sourceUrl: 'https://www.eea.europa.eu/en/analysis/indicators/greenhouse-gas-emission-intensity-of-1',
     license: 'CC-BY-4.0',
     year: 2022,
     region: 'EU-27',
     occupancy: null,
     notes:
-      'No DESNZ or ADEME EU-average factor could be confirmed, so the EEA indicator (CC BY 4.0) is used. Rounded, approximate value, illustrative: check the current edition. Used for every city outside the UK and France, including Seoul, for which it is only a stand-in.',
+      'No DESNZ or ADEME EU-average factor could be confirmed, so the EEA indicator (CC BY 4.0) is used. Used for every city outside the UK and France, including Seoul, for which it is only a stand-in. Estimate. Searched: stored web pages (the excerpts returned of the current EEA indicator page give only changes, 2023 19% below 2022; its archived 2020 assessment gives 281 g CO2e/kWh for 2018, not the 2022 figure) and public GitHub code, which held no copy of the EEA data table.',
+    estimate: true,
+    sourceReference: null,
+    publishedValue: null,
+    tracedIn: null,
   },
   // Freight
   {
@@ -136,28 +182,38 @@ export const emissionFactors: EmissionFactorSeed[] = [
     category: 'FREIGHT',
     name: 'HGV, all diesel, average laden',
     unit: 'tonne-km',
-    kgCO2ePerUnit: 0.107,
+    kgCO2ePerUnit: 0.09752,
     source: `${DESNZ_2024}, Freighting goods: HGV (all diesel), All HGVs, Average laden`,
     sourceUrl: DESNZ_URL,
     license: OGL,
     year: 2024,
     region: 'UK',
     occupancy: null,
-    notes: 'Direct kg CO2e per tonne-km; well-to-tank excluded. Approximate value, illustrative.',
+    notes: 'Direct kg CO2e per tonne-km; well-to-tank excluded.',
+    estimate: false,
+    sourceReference:
+      "Sheet 'Freighting goods', table 'HGV (all diesel)', row 63 'All HGVs', unit tonne.km, column P 'Average laden' kg CO2e",
+    publishedValue: '0.09752 kg CO2e per tonne.km',
+    tracedIn: DESNZ_2024_COPY,
   },
   {
     id: 'desnz-2024-van-freight',
     category: 'FREIGHT',
     name: 'Van, average (up to 3.5 tonnes)',
     unit: 'tonne-km',
-    kgCO2ePerUnit: 0.6,
-    source: `${DESNZ_2024}, Freighting goods: Vans, Average (up to 3.5 tonnes), Average fuel`,
+    kgCO2ePerUnit: 0.62264,
+    source: `${DESNZ_2024}, Freighting goods: Vans, Average (up to 3.5 tonnes), Unknown fuel`,
     sourceUrl: DESNZ_URL,
     license: OGL,
     year: 2024,
     region: 'UK',
     occupancy: null,
-    notes: 'Direct kg CO2e per tonne-km at average van loading; well-to-tank excluded. Approximate value, illustrative.',
+    notes: 'Direct kg CO2e per tonne-km at average van loading, fuel unknown; well-to-tank excluded.',
+    estimate: false,
+    sourceReference:
+      "Sheet 'Freighting goods', table 'Vans', row 35 'Average (up to 3.5 tonnes)', unit tonne.km, column T 'Unknown' kg CO2e",
+    publishedValue: '0.62264 kg CO2e per tonne.km',
+    tracedIn: DESNZ_2024_COPY,
   },
   // Materials (per kg; DESNZ material-use factors are published per tonne and divided by 1000 here)
   {
@@ -165,78 +221,99 @@ export const emissionFactors: EmissionFactorSeed[] = [
     category: 'MATERIAL',
     name: 'Steel',
     unit: 'kg',
-    kgCO2ePerUnit: 2.85,
+    kgCO2ePerUnit: 2.85491851,
     source: `${DESNZ_2024}, Material use: Metal, steel cans, primary material production`,
     sourceUrl: DESNZ_URL,
     license: OGL,
     year: 2024,
     region: 'UK',
     occupancy: null,
-    notes:
-      'Per-tonne factor divided by 1000; primary (virgin) steel. Steel cans stand in for steel parts. Approximate value, illustrative.',
+    notes: 'Per-tonne factor divided by 1000; primary (virgin) steel. Steel cans stand in for steel parts.',
+    estimate: false,
+    sourceReference: "Sheet 'Material use', row 67 'Metal: steel cans', unit tonnes, column D 'Primary material production' kg CO2e",
+    publishedValue: '2854.91851 kg CO2e per tonne',
+    tracedIn: DESNZ_2024_COPY,
   },
   {
     id: 'aluminium',
     category: 'MATERIAL',
     name: 'Aluminium',
     unit: 'kg',
-    kgCO2ePerUnit: 9.11,
+    kgCO2ePerUnit: 9.10691851,
     source: `${DESNZ_2024}, Material use: Metal, aluminium cans and foil (excl. forming), primary material production`,
     sourceUrl: DESNZ_URL,
     license: OGL,
     year: 2024,
     region: 'UK',
     occupancy: null,
-    notes: 'Per-tonne factor divided by 1000; primary aluminium, forming excluded. Approximate value, illustrative.',
+    notes: 'Per-tonne factor divided by 1000; primary aluminium, forming excluded.',
+    estimate: false,
+    sourceReference:
+      "Sheet 'Material use', row 64 'Metal: aluminium cans and foil (excl. forming)', unit tonnes, column D 'Primary material production' kg CO2e",
+    publishedValue: '9106.91851 kg CO2e per tonne',
+    tracedIn: DESNZ_2024_COPY,
   },
   {
     id: 'plastic-average',
     category: 'MATERIAL',
     name: 'Plastics, average',
     unit: 'kg',
-    kgCO2ePerUnit: 3.12,
+    kgCO2ePerUnit: 3.16478049,
     source: `${DESNZ_2024}, Material use: Plastics, average plastics, primary material production`,
     sourceUrl: DESNZ_URL,
     license: OGL,
     year: 2024,
     region: 'UK',
     occupancy: null,
-    notes: 'Per-tonne factor divided by 1000; mix of common polymers. Approximate value, illustrative.',
+    notes: 'Per-tonne factor divided by 1000; mix of common polymers.',
+    estimate: false,
+    sourceReference:
+      "Sheet 'Material use', row 72 'Plastics: average plastics', unit tonnes, column D 'Primary material production' kg CO2e",
+    publishedValue: '3164.78049 kg CO2e per tonne',
+    tracedIn: DESNZ_2024_COPY,
   },
   {
     id: 'glass',
     category: 'MATERIAL',
     name: 'Glass',
     unit: 'kg',
-    kgCO2ePerUnit: 1.4,
+    kgCO2ePerUnit: 1.40276667,
     source: `${DESNZ_2024}, Material use: Glass, primary material production`,
     sourceUrl: DESNZ_URL,
     license: OGL,
     year: 2024,
     region: 'UK',
     occupancy: null,
-    notes: 'Per-tonne factor divided by 1000; container glass stands in for glazing. Approximate value, illustrative.',
+    notes: 'Per-tonne factor divided by 1000; container glass stands in for glazing.',
+    estimate: false,
+    sourceReference: "Sheet 'Material use', row 40 'Glass', unit tonnes, column D 'Primary material production' kg CO2e",
+    publishedValue: '1402.76667 kg CO2e per tonne',
+    tracedIn: DESNZ_2024_COPY,
   },
   {
     id: 'rubber',
     category: 'MATERIAL',
     name: 'Rubber (tyres)',
     unit: 'kg',
-    kgCO2ePerUnit: 3.3,
+    kgCO2ePerUnit: 3.3355719,
     source: `${DESNZ_2024}, Material use: Tyres, primary material production`,
     sourceUrl: DESNZ_URL,
     license: OGL,
     year: 2024,
     region: 'UK',
     occupancy: null,
-    notes: 'Per-tonne factor divided by 1000; tyres stand in for all rubber parts. Approximate value, illustrative.',
+    notes: 'Per-tonne factor divided by 1000; tyres stand in for all rubber parts.',
+    estimate: false,
+    sourceReference: "Sheet 'Material use', row 33 'Tyres', unit tonnes, column D 'Primary material production' kg CO2e",
+    publishedValue: '3335.5719 kg CO2e per tonne',
+    tracedIn: DESNZ_2024_COPY,
   },
   {
     id: 'textile',
     category: 'MATERIAL',
     name: 'Textiles',
     unit: 'kg',
-    kgCO2ePerUnit: 22.3,
+    kgCO2ePerUnit: 22.31,
     source: `${DESNZ_2024}, Material use: Clothing, primary material production`,
     sourceUrl: DESNZ_URL,
     license: OGL,
@@ -244,7 +321,11 @@ export const emissionFactors: EmissionFactorSeed[] = [
     region: 'UK',
     occupancy: null,
     notes:
-      'Per-tonne factor divided by 1000; finished clothing stands in for seat covers, bags and soft furnishings and probably overstates them. Approximate value, illustrative.',
+      'Per-tonne factor divided by 1000; finished clothing stands in for seat covers, bags and soft furnishings and probably overstates them.',
+    estimate: false,
+    sourceReference: "Sheet 'Material use', row 41 'Clothing', unit tonnes, column D 'Primary material production' kg CO2e",
+    publishedValue: '22310 kg CO2e per tonne',
+    tracedIn: DESNZ_2024_COPY,
   },
   {
     id: 'lithium-ion-battery',
@@ -259,7 +340,11 @@ export const emissionFactors: EmissionFactorSeed[] = [
     region: 'global',
     occupancy: null,
     notes:
-      'Converted from a per-kWh-of-capacity figure (order of 100 kg CO2e/kWh) at about 0.15 kWh per kg of pack. Approximate value, illustrative.',
+      'Converted from a per-kWh-of-capacity figure (order of 100 kg CO2e/kWh) at about 0.15 kWh per kg of pack. Estimate: no copy of the Base Empreinte battery dataset was reachable (searched public GitHub code and stored web pages). For comparison, the DESNZ 2024 workbook that traces the DESNZ rows gives 6308 kg CO2e per tonne (6.308 per kg) for \u201cBatteries - Li ion\u201d, primary material production (sheet Material use, row 58): less than half of this estimate, and a different system (DESNZ counts batteries as a purchased material).',
+    estimate: true,
+    sourceReference: null,
+    publishedValue: null,
+    tracedIn: null,
   },
   {
     id: 'copper',
@@ -273,7 +358,11 @@ export const emissionFactors: EmissionFactorSeed[] = [
     year: 2023,
     region: 'DE',
     occupancy: null,
-    notes: 'Cradle-to-gate GWP per kg; stands in for wiring and motor windings. Approximate value, illustrative.',
+    notes: `Cradle-to-gate GWP per kg; stands in for wiring and motor windings. Estimate. ${OEKOBAUDAT_SEARCHED}`,
+    estimate: true,
+    sourceReference: null,
+    publishedValue: null,
+    tracedIn: null,
   },
   {
     id: 'timber-softwood',
@@ -287,8 +376,11 @@ export const emissionFactors: EmissionFactorSeed[] = [
     year: 2023,
     region: 'DE',
     occupancy: null,
-    notes:
-      'Fossil GWP per kg; biogenic carbon stored in the wood is not credited. Converted from a per-m3 figure at about 500 kg/m3. Approximate value, illustrative.',
+    notes: `Fossil GWP per kg; biogenic carbon stored in the wood is not credited. Converted from a per-m3 figure at about 500 kg/m3. Estimate. ${OEKOBAUDAT_SEARCHED}`,
+    estimate: true,
+    sourceReference: null,
+    publishedValue: null,
+    tracedIn: null,
   },
   {
     id: 'plywood',
@@ -302,8 +394,11 @@ export const emissionFactors: EmissionFactorSeed[] = [
     year: 2023,
     region: 'DE',
     occupancy: null,
-    notes:
-      'Fossil GWP per kg, biogenic carbon not credited; stands in for the 18 mm structural plywood or OSB of WikiHouse blocks. Approximate value, illustrative.',
+    notes: `Fossil GWP per kg, biogenic carbon not credited; stands in for the 18 mm structural plywood or OSB of WikiHouse blocks. Estimate. ${OEKOBAUDAT_SEARCHED}`,
+    estimate: true,
+    sourceReference: null,
+    publishedValue: null,
+    tracedIn: null,
   },
   {
     id: 'insulation-wood-fibre',
@@ -317,6 +412,10 @@ export const emissionFactors: EmissionFactorSeed[] = [
     year: 2023,
     region: 'DE',
     occupancy: null,
-    notes: 'Fossil GWP per kg, biogenic carbon not credited; wet-process boards sit at the high end. Approximate value, illustrative.',
+    notes: `Fossil GWP per kg, biogenic carbon not credited; wet-process boards sit at the high end. Estimate. ${OEKOBAUDAT_SEARCHED}`,
+    estimate: true,
+    sourceReference: null,
+    publishedValue: null,
+    tracedIn: null,
   },
 ];

@@ -148,4 +148,16 @@ export interface EmissionFactorSeed {
   /** per-vehicle-km factors: the occupancy used to derive the per-passenger-km factor */
   occupancy: number | null;
   notes: string;
+  /**
+   * True when kgCO2ePerUnit could not be traced to the cited publication: the authors' own
+   * reading, kept until someone checks it. False only when sourceReference, publishedValue and
+   * tracedIn say where the number was seen.
+   */
+  estimate: boolean;
+  /** Where in the publication the value is: sheet/table, row and column, or the dataset id. Null for an estimate. */
+  sourceReference: string | null;
+  /** The value exactly as published, with its unit, before any conversion to kgCO2ePerUnit. Null for an estimate. */
+  publishedValue: string | null;
+  /** Where the authors read the published value: the file (repository, commit, path) or page. Null for an estimate. */
+  tracedIn: string | null;
 }

@@ -1,5 +1,5 @@
 /**
- * The footprint method `commons-footprint/1.0` as pure functions: no database, no GraphQL,
+ * The footprint method `commons-footprint/1.1` as pure functions: no database, no GraphQL,
  * so every figure the production subgraph publishes can be recomputed and unit-tested
  * from plain numbers.
  *
@@ -12,8 +12,12 @@
  * delivered to it that year against the emissions its sharing avoided.
  */
 
-/** Name and version of the method, published on every footprint. */
-export const METHODOLOGY = 'commons-footprint/1.0';
+/**
+ * Name and version of the method, published on every footprint. 1.1 has 1.0's definitions
+ * with the emission factors traced to their publications (several values corrected) and the
+ * untraced ones named on each footprint; see docs/methodology.md.
+ */
+export const METHODOLOGY = 'commons-footprint/1.1';
 
 /**
  * The factors a design's own `embodiedKgCO2e` is priced with, since a design is not made

@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 import { byKeys, groupByKeys } from '../../lib/db.js';
 import * as q from './db/queries.js';
-import type { ProductionRunRow } from './db/tables.js';
+import { asBoolean } from '../../lib/resolvers.js';
+import type { EmissionFactorRow, ProductionRunRow } from './db/tables.js';
 import { unitEmbodiedKgCO2e } from './footprint.js';
 
 /** Key of `unitEmbodied`: a design priced with one electricity and one freight factor. */
@@ -60,6 +61,43 @@ export function createLoaders(db: Knex) {
     Promise.all(keys.map((key) => computeUnitEmbodied(key).catch((error: Error) => error))),
   );
 
+  /**
+   * Runs delivered to a city in a year, keyed by `cityYearKey`: one query per distinct year
+   * for all cities of the batch.
+   */
+  const runsOfCityYear = new DataLoader(async (keys: readonly string[]) => {
+    const citiesByYear = new Map<number, string[]>();
+    for (const key of keys) {
+      const split = key.lastIndexOf('|');
+      const year = Number(key.slice(split + 1));
+      citiesByYear.set(year, [...(citiesByYear.get(year) ?? []), key.slice(0, split)]);
+    }
+    const runs = (
+      await Promise.all([...citiesByYear].map(([year, cityIds]) => q.productionRunsOfCitiesInYear(db, cityIds, year)))
+    ).flat();
+    return groupByKeys(keys, runs, (run) => cityYearKey(run.city_id, Number(run.completed_on.slice(0, 4))));
+  });
+
+  /**
+   * The factors with `estimate` set among those that price the given runs: each run's
+   * electricity and freight factors and its design's bill of materials. Ordered by id.
+   */
+  async function estimatedFactorsOfRuns(runs: readonly ProductionRunRow[]): Promise<EmissionFactorRow[]> {
+    const boms = await billOfMaterialsOfDesign.loadMany([...new Set(runs.map((run) => run.design_id))]);
+    const ids = new Set(runs.flatMap((run) => [run.electricity_factor_id, run.freight_factor_id]));
+    for (const lines of boms) {
+      if (lines instanceof Error) throw lines;
+      for (const line of lines) ids.add(line.emission_factor_id);
+    }
+    const factors = await emissionFactor.loadMany([...ids]);
+    return factors
+      .filter(
+        (factor): factor is EmissionFactorRow =>
+          factor != null && !(factor instanceof Error) && asBoolean(factor.estimate),
+      )
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
   return {
     emissionFactor,
     openDesign,
@@ -101,15 +139,10 @@ export function createLoaders(db: Knex) {
      * of every run in one more round of batches.
      */
     embodiedOfCityYear: new DataLoader(async (keys: readonly string[]) => {
-      const citiesByYear = new Map<number, string[]>();
-      for (const key of keys) {
-        const split = key.lastIndexOf('|');
-        const year = Number(key.slice(split + 1));
-        citiesByYear.set(year, [...(citiesByYear.get(year) ?? []), key.slice(0, split)]);
-      }
-      const runs = (
-        await Promise.all([...citiesByYear].map(([year, cityIds]) => q.productionRunsOfCitiesInYear(db, cityIds, year)))
-      ).flat();
+      const runs = (await runsOfCityYear.loadMany(keys)).flatMap((found) => {
+        if (found instanceof Error) throw found;
+        return found;
+      });
       const perUnit = await unitEmbodied.loadMany(runs.map(runUnitKey));
       const totals = new Map<string, number>();
       runs.forEach((run, i) => {
@@ -119,6 +152,13 @@ export function createLoaders(db: Knex) {
         totals.set(key, (totals.get(key) ?? 0) + run.units * figure!);
       });
       return keys.map((key) => totals.get(key) ?? 0);
+    }),
+    /** Estimate factors behind `embodiedOfCityYear`, keyed by `cityYearKey`, ordered by id. */
+    estimatedFactorsOfCityYear: new DataLoader(async (keys: readonly string[]) => {
+      const runsPerKey = await runsOfCityYear.loadMany(keys);
+      return Promise.all(
+        runsPerKey.map((runs) => (runs instanceof Error ? Promise.resolve(runs) : estimatedFactorsOfRuns(runs))),
+      );
     }),
   };
 }

@@ -370,7 +370,7 @@ describe('_entities: City', () => {
       ids(raw.cooperatives.filter((c) => c.city_id === cityId)).map((id) => ({ id })),
     );
     expect(entity.footprint.year).toBe(year);
-    expect(entity.footprint.methodology).toBe('commons-footprint/1.0');
+    expect(entity.footprint.methodology).toBe('commons-footprint/1.1');
     expect(entity.footprint.embodiedKgCO2e).toBeCloseTo(embodied, 6);
     expect(entity.footprint.avoidedKgCO2e).toBeCloseTo(avoided, 6);
     expect(entity.footprint.netKgCO2e).toBeCloseTo(embodied - avoided, 6);

@@ -154,7 +154,7 @@ describe('footprint', () => {
   });
 
   it('names the method', () => {
-    expect(METHODOLOGY).toBe('commons-footprint/1.0');
+    expect(METHODOLOGY).toBe('commons-footprint/1.1');
   });
 });
 

@@ -15,6 +15,11 @@ export interface EmissionFactorRow {
   region: string;
   occupancy: number | null;
   notes: string;
+  /** True when the value is not traced to the cited publication (see seeds/data/emission-factors.ts). */
+  estimate: boolean;
+  source_reference: string | null;
+  published_value: string | null;
+  traced_in: string | null;
 }
 
 export interface OpenCooperativeRow {

@@ -24,6 +24,7 @@ import {
   kgCO2ePerPassengerKm,
   lineKgCO2e,
   type AnnualSharingFigure,
+  type Footprint,
 } from '../footprint.js';
 import { cityYearKey, runUnitKey, unitEmbodiedKey, type ProductionLoaders } from '../loaders.js';
 import { recordProductionRun, type RecordProductionRunInput } from '../record-run.js';
@@ -71,6 +72,10 @@ const assetDecision =
     logger.info({ runId, assetIds, decision, subject: operator.subject }, 'production run asset claims answered');
     return { run: await loaders.productionRun.load(runId) };
   };
+/** A footprint as `City.footprint` returns it: the figures, plus the city `estimatedFactors` looks up. */
+interface CityFootprint extends Footprint {
+  cityId: string;
+}
 
 export const resolvers: Resolvers<ProductionLoaders> = {
   Date: DateScalar,
@@ -188,6 +193,14 @@ export const resolvers: Resolvers<ProductionLoaders> = {
         occupancy: factor.occupancy,
       }),
     sourceUrl: (factor: EmissionFactorRow) => factor.source_url,
+    estimate: (factor: EmissionFactorRow) => asBoolean(factor.estimate),
+    sourceReference: (factor: EmissionFactorRow) => factor.source_reference,
+    publishedValue: (factor: EmissionFactorRow) => factor.published_value,
+    tracedIn: (factor: EmissionFactorRow) => factor.traced_in,
+  },
+  Footprint: {
+    estimatedFactors: (figure: CityFootprint, _: unknown, { loaders }) =>
+      loaders.estimatedFactorsOfCityYear.load(cityYearKey(figure.cityId, figure.year)),
   },
   City: {
     // The league owns cities; the representation already carries what `footprint` @requires.
@@ -199,7 +212,13 @@ export const resolvers: Resolvers<ProductionLoaders> = {
         throw new BadInputError('year', `must be an integer from ${MIN_YEAR} to ${MAX_YEAR}, got ${year}.`);
       }
       const embodiedKgCO2e = await loaders.embodiedOfCityYear.load(cityYearKey(city.id, year));
-      return footprint({ year, embodiedKgCO2e, population: city.population, annualSharing: city.annualSharing });
+      const figure = footprint({
+        year,
+        embodiedKgCO2e,
+        population: city.population,
+        annualSharing: city.annualSharing,
+      });
+      return { ...figure, cityId: city.id } satisfies CityFootprint;
     },
   },
   SharedAsset: {
