@@ -44,7 +44,7 @@ bench/results/<date>-<label>.json.
   --gateways a,b       commons, hive (default both)
   --target URL         load this running gateway as "commons" instead of starting a stack; its
                        subgraphs are read from its /ready, the secret from SUBGRAPH_SECRET or
-                       DATA_DIR/secrets.json (start it with RATE_LIMIT_PER_MINUTE=0)
+                       DATA_DIR/secrets.json (start it with RATE_LIMIT_PER_MINUTE=0 READY_DETAILS=true)
   --data-dir DIR       a prepared SQLite data folder (npm run seed:synthetic); the per-scale
                        scenarios (cities-50, aggregate, aggregate-mixed) run again on it.
                        Repeatable, smallest first.

@@ -167,6 +167,8 @@ async function main(options: BenchOptions): Promise<void> {
         subgraphs: Record<string, { url: string }>;
       };
       if (ready.status !== 'ready') throw new Error(`${options.target}/ready says "${ready.status}"`);
+      if (SUBGRAPH_NAMES.some((name) => !ready.subgraphs[name]?.url))
+        throw new Error(`${options.target}/ready names no subgraph URLs: start it with READY_DETAILS=true`);
       subgraphUrls = Object.fromEntries(
         SUBGRAPH_NAMES.map((name) => [name, ready.subgraphs[name]!.url]),
       ) as SubgraphUrls;

@@ -2,18 +2,22 @@
  * The public GBFS 3.0 feeds of vehicle-sharing platform co-ops, at stable URLs:
  * `GET /gbfs/<co-op id>/gbfs.json` (the discovery file), `/gbfs/<co-op id>/station_status.json`
  * and the rest. The coop subgraph builds them from its database (subgraphs/coop/gbfs-http.ts);
- * this handler forwards the request there with the gateway secret, as the GraphQL data source
- * does, and passes the answer back with its Cache-Control (which matches each feed's ttl).
+ * these routes forward exactly the declared feed paths there, with the gateway secret as the
+ * GraphQL data source does, and pass the answer back with its Cache-Control (which matches each
+ * feed's ttl). The forwarded URL is rebuilt from the route's groups, so no request path ever
+ * reaches the coop subgraph as sent.
  */
 import type http from 'node:http';
-import { GBFS_BASE_URL_HEADER, sendJson, type Refusal, type RequestHandler } from '../lib/http.js';
+import { GBFS_FEED_PATH, GBFS_OTHER_PATH, noGbfsFeed } from '../lib/gbfs-paths.js';
+import {
+  GBFS_BASE_URL_HEADER,
+  publishedBaseUrl,
+  sendJson,
+  type Refusal,
+  type RequestHandler,
+  type RouteMatch,
+} from '../lib/http.js';
 import { GATEWAY_SECRET_HEADER } from '../lib/secrets.js';
-
-/** Feed paths as the coop subgraph serves them; anything else under /gbfs/ is answered 404 there. */
-const GBFS_PREFIX = '/gbfs/';
-
-/** A Host header this gateway repeats in feed URLs: a host name or address, and a port. */
-const HOST = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
 export interface GbfsProxyOptions {
   /** The coop subgraph's GraphQL URL; its /gbfs/ routes sit beside it. */
@@ -21,51 +25,35 @@ export interface GbfsProxyOptions {
   subgraphSecret: string;
   /** A hung coop subgraph costs at most this. */
   timeoutMs: number;
-  /** Where the gateway is published (PUBLIC_BASE_URL); default: the scheme and Host of each request. */
+  /**
+   * Where the gateway is published (PUBLIC_BASE_URL), the root of the feed URLs in the discovery
+   * file; default: the address the request arrived at, never its Host header (the feeds are cached publicly).
+   */
   publicBaseUrl?: string;
   /** The gateway's rate limit: each feed request costs the coop subgraph work, as a /graphql one does. */
   admit?: (req: http.IncomingMessage) => Promise<Refusal | null>;
 }
 
-/** The gateway's base URL as the caller reached it (behind a TLS proxy, X-Forwarded-Proto says https). */
-function baseUrlOf(req: http.IncomingMessage, configured: string | undefined): string | null {
-  if (configured) return configured;
-  const host = req.headers.host;
-  if (!host || !HOST.test(host)) return null;
-  const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-  return `${proto}://${host}`;
-}
-
-/** Serves /gbfs/… by asking the coop subgraph; resolves to null for every other path. */
-export function createGbfsProxy(options: GbfsProxyOptions): RequestHandler {
+/** Declares the GBFS routes: each feed path forwarded to the coop subgraph, and a 404 for any other path under /gbfs. */
+export function createGbfsProxy(options: GbfsProxyOptions): RequestHandler[] {
   const coopOrigin = new URL(options.coopUrl).origin;
-  return async (req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    if (!path.startsWith(GBFS_PREFIX)) return null;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendJson(res, 405, { error: 'GBFS feeds are read with GET.' }, { allow: 'GET, HEAD' });
-      return '/gbfs';
-    }
+
+  const forward = async (req: http.IncomingMessage, res: http.ServerResponse, { params }: RouteMatch) => {
     const refusal = await options.admit?.(req);
-    if (refusal) {
-      sendJson(res, refusal.status, { error: refusal.message }, refusal.headers);
-      return '/gbfs';
-    }
-    const baseUrl = baseUrlOf(req, options.publicBaseUrl);
-    if (!baseUrl) {
-      sendJson(res, 400, { error: 'A Host header naming this server is required.' });
-      return '/gbfs';
-    }
+    if (refusal) return sendJson(res, refusal.status, { error: refusal.message }, refusal.headers);
+    const [coopId, feed] = params as [string, string];
     let answer: Response;
     try {
-      answer = await fetch(`${coopOrigin}${path}`, {
+      answer = await fetch(`${coopOrigin}/gbfs/${coopId}/${feed}.json`, {
         method: req.method,
-        headers: { [GATEWAY_SECRET_HEADER]: options.subgraphSecret, [GBFS_BASE_URL_HEADER]: baseUrl },
+        headers: {
+          [GATEWAY_SECRET_HEADER]: options.subgraphSecret,
+          [GBFS_BASE_URL_HEADER]: publishedBaseUrl(req, options.publicBaseUrl),
+        },
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch {
-      sendJson(res, 502, { error: 'The coop subgraph, which builds the GBFS feeds, did not answer.' });
-      return '/gbfs';
+      return sendJson(res, 502, { error: 'The coop subgraph, which builds the GBFS feeds, did not answer.' });
     }
     res.statusCode = answer.status;
     for (const name of ['content-type', 'cache-control']) {
@@ -74,6 +62,14 @@ export function createGbfsProxy(options: GbfsProxyOptions): RequestHandler {
     }
     res.setHeader('access-control-allow-origin', '*');
     res.end(Buffer.from(await answer.arrayBuffer()));
-    return '/gbfs';
   };
+
+  return [
+    { path: GBFS_FEED_PATH, label: '/gbfs', serve: forward },
+    {
+      path: GBFS_OTHER_PATH,
+      label: '/gbfs',
+      serve: async (_req, res, { path }) => sendJson(res, 404, { error: noGbfsFeed(path) }),
+    },
+  ];
 }

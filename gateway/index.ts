@@ -20,6 +20,7 @@ const gateway = await createGateway({
   introspection: config.gateway.introspection,
   explorer: config.gateway.explorer,
   redisUrl: config.gateway.redisUrl,
+  readyDetails: config.gateway.readyDetails,
   production: config.env === 'production',
   logger,
   metrics: createMetrics('gateway'),

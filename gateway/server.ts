@@ -11,7 +11,7 @@ import {
   type SubgraphName,
 } from '../lib/config.js';
 import { REQUEST_ERROR_CODES, formatErrorFor } from '../lib/errors.js';
-import { createServiceServer } from '../lib/http.js';
+import { RequestRefusal, createServiceServer } from '../lib/http.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { verifyAuthorization } from '../lib/auth.js';
@@ -22,6 +22,7 @@ import { createGbfsProxy } from './gbfs.js';
 import { gatewayExecutor } from './catalog/execute.js';
 import { createRateLimiter } from './rate-limit.js';
 import { connectRedis } from './redis.js';
+import { operationGuard } from './operation-guard.js';
 import { createWebHandler } from './web.js';
 import { responseCache } from './response-cache.js';
 
@@ -37,6 +38,8 @@ export interface GatewayOptions {
   explorer?: boolean;
   /** Shared rate-limit counters and the shared response cache; both off without it. */
   redisUrl?: string;
+  /** /ready names each subgraph's URL, latency and error; default false: up or down only. */
+  readyDetails?: boolean;
   /** Production masks internal errors. */
   production: boolean;
   logger: Logger;
@@ -76,7 +79,7 @@ function rejectedOperationsAre400(metrics: Metrics): ApolloServerPlugin<GatewayC
   };
 }
 
-/** Subgraph state as /ready reports it. */
+/** Subgraph state as /ready reports it with READY_DETAILS; without, only `up`. */
 export interface SubgraphState {
   url: string;
   up: boolean;
@@ -141,6 +144,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     plugins: [
       ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
       rejectedOperationsAre400(metrics),
+      operationGuard<GatewayContext>(),
       ...(redis ? [responseCache(redis.client)] : []),
       ApolloServerPluginLandingPageDisabled(),
     ],
@@ -155,17 +159,40 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     admit: rateLimit,
     logger: options.logger,
   });
+  /**
+   * The body a /graphql request may send, decided from its headers: the token is verified first,
+   * and only a valid one earns the larger write limit; a bad one is refused before the body is read.
+   */
+  const bodyLimit = async (req: http.IncomingMessage): Promise<number> => {
+    try {
+      const viewer = await verifyAuthorization(options.secrets.authSecret, req.headers.authorization);
+      return viewer ? limits.maxWriteBodyBytes : limits.maxBodyBytes;
+    } catch (error) {
+      throw new RequestRefusal(401, (error as Error).message, 'unauthenticated', {}, 'UNAUTHENTICATED');
+    }
+  };
+  const ready = async () => {
+    const states = await Promise.all(SUBGRAPH_NAMES.map((name) => probeSubgraph(options.subgraphUrls[name])));
+    // Anonymous callers learn up or down; internal URLs and error texts only with READY_DETAILS.
+    const shown = states.map((state) => (options.readyDetails ? state : { up: state.up }));
+    const subgraphs = Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, shown[i]]));
+    const allUp = states.every((state) => state.up);
+    const body = { status: !loaded ? 'starting' : allUp ? 'ready' : 'degraded', supergraph: loaded, subgraphs };
+    return { status: loaded ? 200 : 503, body: JSON.stringify(body) };
+  };
+  // The gateway's one route table: pages, open data and GBFS, then /health, /ready, /metrics, /graphql.
   const server = createServiceServer({
     apollo,
     metrics: options.metrics,
     logger: options.logger,
-    // Public reads are small; token holders may send large write batches (verified before any work).
-    maxBodyBytes: (req) => (req.headers.authorization ? limits.maxWriteBodyBytes : limits.maxBodyBytes),
+    maxBodyBytes: limits.maxBodyBytes,
+    bodyLimit,
+    maxJsonDepth: limits.maxJsonDepth,
     admit: rateLimit,
     handlers: [
-      createWebHandler({ explorer: options.explorer ?? options.introspection, logger: options.logger }),
-      catalog,
-      createGbfsProxy({
+      ...createWebHandler({ explorer: options.explorer ?? options.introspection, logger: options.logger }),
+      ...catalog,
+      ...createGbfsProxy({
         coopUrl: options.subgraphUrls.coop,
         subgraphSecret: options.secrets.subgraphSecret,
         timeoutMs: options.subgraphTimeoutMs,
@@ -175,19 +202,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ],
     context: async (req, requestId) => {
       const authorization = req.headers.authorization;
-      // Refuse a bad token here, before any subgraph is asked; subgraphs check it again.
-      await verifyAuthorization(options.secrets.authSecret, authorization);
+      // The token was verified before the body was read; subgraphs check it again.
       return { requestId, authorization };
     },
     routes: {
       '/health': async () => ({ status: 200, body: JSON.stringify({ status: 'ok' }) }),
-      '/ready': async () => {
-        const states = await Promise.all(SUBGRAPH_NAMES.map((name) => probeSubgraph(options.subgraphUrls[name])));
-        const subgraphs = Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, states[i]]));
-        const allUp = states.every((state) => state.up);
-        const body = { status: !loaded ? 'starting' : allUp ? 'ready' : 'degraded', supergraph: loaded, subgraphs };
-        return { status: loaded ? 200 : 503, body: JSON.stringify(body) };
-      },
+      '/ready': ready,
     },
   });
   return {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import type { Logger } from '../lib/logger.js';
-import { matchesEtag, strongEtag, type RequestHandler } from '../lib/http.js';
+import { matchesEtag, strongEtag, type RequestHandler, type RouteMatch } from '../lib/http.js';
 
 /** Where `npm run build:web` writes the built pages. */
 export const WEB_DIST_DIR = path.resolve(import.meta.dirname, '..', 'web', 'dist');
@@ -24,13 +24,6 @@ export interface WebOptions {
   /** Told once when the pages are not built. */
   logger?: Logger;
 }
-
-/**
- * Serves the request when it is one of the web pages or assets and resolves to the route label
- * for metrics and logs; resolves to null, having written nothing, when the request is not one
- * of them (the caller goes on to its own routes and /graphql).
- */
-export type WebHandler = RequestHandler;
 
 interface StaticFile {
   body: Buffer;
@@ -63,6 +56,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
 const CITY_PATH = /^\/cities\/[a-z0-9]+(?:-[a-z0-9]+)*\/?$/;
+const ASSET_PATH = /^\/assets\/.+$/;
 
 /**
  * Self only: no CDN, no third-party requests. Inline styles are allowed because Monaco
@@ -121,19 +115,6 @@ function readBuild(distDir: string): { files: Map<string, StaticFile>; pages: Ma
   return { files, pages };
 }
 
-/**
- * The request target as a URL. An origin-form target is appended to a base rather than resolved
- * against it, so `//x` stays the path `//x` instead of becoming the host `x`.
- */
-function requestUrl(req: http.IncomingMessage): URL | null {
-  const target = req.url ?? '/';
-  try {
-    return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target, 'http://localhost');
-  } catch {
-    return null;
-  }
-}
-
 function acceptsHtml(req: http.IncomingMessage): boolean {
   return /\btext\/html\b/.test(req.headers.accept ?? '');
 }
@@ -186,11 +167,11 @@ const NOT_BUILT =
   'and restart the gateway. The GraphQL endpoint works without them: POST to <code>/graphql</code>.</p>';
 
 /**
- * Makes the handler for the explorer, the dashboard and their assets. Reads web/dist once, now;
+ * Declares the routes of the explorer, the dashboard and their assets. Reads web/dist once, now;
  * a rebuild is picked up by the next start. When the build is missing, the pages answer 503
  * with the command that builds them, and /graphql keeps working for every client.
  */
-export function createWebHandler(options: WebOptions): WebHandler {
+export function createWebHandler(options: WebOptions): RequestHandler[] {
   const dashboard = options.dashboard ?? true;
   const distDir = options.distDir ?? WEB_DIST_DIR;
   const built = fs.existsSync(path.join(distDir, 'index.html')) && fs.existsSync(path.join(distDir, 'graphiql.html'));
@@ -220,34 +201,42 @@ export function createWebHandler(options: WebOptions): WebHandler {
     send(req, res, file, { ...PAGE_HEADERS, ...(vary ? { vary } : {}) });
   };
 
-  return async (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return null;
-    // Only the path is looked at, and only as a key: nothing from it is joined onto a file path.
-    const url = requestUrl(req);
-    if (!url) return null;
-    const pathname = url.pathname;
-    if (pathname === '/graphql') {
-      // Browsers navigating to the endpoint get GraphiQL; a GET with an operation in the query
-      // string, or from any non-browser client, is GraphQL over HTTP as before.
-      if (!options.explorer || url.search !== '' || !acceptsHtml(req)) return null;
-      servePage(req, res, explorerPage, 'accept');
-      return 'explorer';
-    }
-    if (dashboard && (pathname === '/' || CITY_PATH.test(pathname))) {
-      servePage(req, res, dashboardPage);
-      return 'dashboard';
-    }
-    if (pathname.startsWith('/assets/')) {
-      const file = files.get(pathname);
-      if (file) send(req, res, file);
-      else sendText(res, 404, 'Not found');
-      return 'assets';
-    }
-    const file = files.get(pathname);
-    if (file) {
-      send(req, res, file);
-      return 'static';
-    }
-    return null;
-  };
+  const browserAtEndpoint = (req: http.IncomingMessage, match: RouteMatch) =>
+    options.explorer && match.search === '' && acceptsHtml(req);
+  const routes: RequestHandler[] = [
+    // Browsers navigating to the endpoint get GraphiQL; a GET with an operation in the query
+    // string, or from any non-browser client, goes on to GraphQL over HTTP.
+    {
+      path: '/graphql',
+      label: 'explorer',
+      when: browserAtEndpoint,
+      serve: async (req, res) => servePage(req, res, explorerPage, 'accept'),
+    },
+    {
+      path: ASSET_PATH,
+      label: 'assets',
+      async serve(req, res, match) {
+        const file = files.get(match.path);
+        if (file) send(req, res, file);
+        else sendText(res, 404, 'Not found');
+      },
+    },
+    // The build's other files (favicon, robots.txt), each declared by its own path.
+    ...[...files]
+      .filter(([urlPath]) => !ASSET_PATH.test(urlPath))
+      .map(([urlPath, file]): RequestHandler => ({
+        path: urlPath,
+        label: 'static',
+        serve: async (req, res) => send(req, res, file),
+      })),
+  ];
+  if (dashboard) {
+    for (const pagePath of ['/', CITY_PATH])
+      routes.push({
+        path: pagePath,
+        label: 'dashboard',
+        serve: async (req, res) => servePage(req, res, dashboardPage),
+      });
+  }
+  return routes;
 }

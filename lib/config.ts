@@ -60,6 +60,8 @@ const envSchema = z.object({
   MAX_DIRECTIVES: positiveInt.default(20),
   MAX_BODY_BYTES: positiveInt.default(100_000),
   MAX_WRITE_BODY_BYTES: positiveInt.default(4_000_000),
+  MAX_JSON_DEPTH: positiveInt.default(64),
+  READY_DETAILS: z.enum(['true', 'false']).default('false'),
   INTROSPECTION: z.enum(['true', 'false']).optional(),
   EXPLORER: z.enum(['true', 'false']).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120_000),
@@ -119,8 +121,10 @@ export interface GatewayLimits {
   maxTokens: number;
   maxDirectives: number;
   maxBodyBytes: number;
-  /** Body limit for requests that carry a token (writes such as a 10,000-event ingest batch). */
+  /** Body limit for requests whose token verified (writes such as a 10,000-event ingest batch). */
   maxWriteBodyBytes: number;
+  /** Deepest JSON nesting of a body or a GET's `variables` / `extensions`, checked before parsing. */
+  maxJsonDepth: number;
   /** Requests per minute per client address and per token; 0 turns rate limiting off. */
   rateLimitPerMinute: number;
 }
@@ -136,6 +140,8 @@ export interface GatewaySettings {
   explorer: boolean;
   /** Shared counters (rate limits) live here when set; in memory otherwise. */
   redisUrl?: string;
+  /** /ready names each subgraph's URL, latency and error; off, it tells only up or down. */
+  readyDetails: boolean;
 }
 
 /** What the DCAT-AP catalogue at /catalog.ttl says about who publishes it and under which terms. */
@@ -241,11 +247,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         maxDirectives: env.MAX_DIRECTIVES,
         maxBodyBytes: env.MAX_BODY_BYTES,
         maxWriteBodyBytes: env.MAX_WRITE_BODY_BYTES,
+        maxJsonDepth: env.MAX_JSON_DEPTH,
         rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       },
       introspection,
       explorer: env.EXPLORER ? env.EXPLORER === 'true' : introspection,
       redisUrl: env.REDIS_URL,
+      readyDetails: env.READY_DETAILS === 'true',
     },
     authSecret: env.AUTH_SECRET,
     subgraphSecret: env.SUBGRAPH_SECRET,

@@ -2,14 +2,15 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { ApolloServer, BaseContext, HTTPGraphQLRequest } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
+import { DEFAULT_MAX_JSON_DEPTH, jsonNestsDeeperThan } from './json-depth.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { dispatch, type RequestHandler } from './routes.js';
 
-/** A plain route beside /graphql: answers with a status and a JSON or text body. */
+export type { RequestHandler, RouteMatch } from './routes.js';
+
+/** A plain GET route beside /graphql: answers with a status and a JSON or text body. */
 export type Route = () => Promise<{ status: number; body: string; contentType?: string }>;
-
-/** Serves a request of its own and resolves to its route label, or resolves to null having written nothing. */
-export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<string | null>;
 
 /** Why a request is refused before it reaches GraphQL: status, message, extra headers, metric reason. */
 export interface Refusal {
@@ -17,23 +18,33 @@ export interface Refusal {
   message: string;
   reason: string;
   headers?: Record<string, string>;
+  /** `extensions.code` of the GraphQL-shaped error body (UNAUTHENTICATED for a bad token). */
+  code?: string;
 }
 
 export interface ServiceOptions<Context extends BaseContext> {
   apollo: ApolloServer<Context>;
   context: (req: http.IncomingMessage, requestId: string) => Promise<Context>;
   /**
-   * Asked first, in order: each serves a request of its own (the gateway's web pages, open-data
-   * files) and resolves to its route label, or resolves to null having written nothing.
+   * Declared routes beside /graphql, /metrics and `routes` (the gateway's web pages and open-data
+   * files, the coop subgraph's GBFS feeds), matched first, in order.
    */
   handlers?: readonly RequestHandler[];
   /** Decides whether a /graphql request may proceed (gateway secret, rate limits); null admits it. */
   admit?: (req: http.IncomingMessage) => Promise<Refusal | null>;
   metrics: Metrics;
   logger: Logger;
+  /** Plain GET routes by exact path (/health, /ready). */
   routes?: Record<string, Route>;
-  /** Largest accepted body; a function may allow more for some requests (e.g. token holders' writes). */
-  maxBodyBytes?: number | ((req: http.IncomingMessage) => number);
+  /** Largest accepted body of a /graphql request. */
+  maxBodyBytes?: number;
+  /**
+   * Decides a /graphql request's body limit from its headers alone, before a byte of the body is
+   * read (a verified token may earn a larger one); throws a RequestRefusal to refuse the request.
+   */
+  bodyLimit?: (req: http.IncomingMessage) => Promise<number>;
+  /** Deepest JSON nesting accepted in a body or in the `variables` / `extensions` query parameters. */
+  maxJsonDepth?: number;
 }
 
 /** Keeps a caller's request id when it is a sane token, else makes one. */
@@ -42,14 +53,21 @@ export function requestIdOf(req: http.IncomingMessage): string {
   return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : crypto.randomUUID();
 }
 
-class HttpError extends Error {
+/** A request refused before GraphQL: answered with its status and a GraphQL-shaped error body, counted by reason. */
+export class RequestRefusal extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly reason: string,
     readonly headers: Record<string, string> = {},
+    readonly code?: string,
   ) {
     super(message);
+  }
+
+  /** The refusal an `admit` function returned, as a throwable. */
+  static of(refusal: Refusal): RequestRefusal {
+    return new RequestRefusal(refusal.status, refusal.message, refusal.reason, refusal.headers, refusal.code);
   }
 }
 
@@ -61,7 +79,7 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string> 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const tooLarge = () => new HttpError(413, `Request body is larger than ${maxBytes} bytes.`, 'body_too_large');
+    const tooLarge = () => new RequestRefusal(413, `Request body is larger than ${maxBytes} bytes.`, 'body_too_large');
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size <= maxBytes) chunks.push(chunk);
@@ -75,29 +93,47 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string> 
   });
 }
 
+/** Refuses JSON text nested deeper than `maxDepth`, before anything parses it. */
+function checkJsonDepth(text: string, maxDepth: number, where: string): void {
+  if (jsonNestsDeeperThan(text, maxDepth))
+    throw new RequestRefusal(
+      400,
+      `${where} nests JSON deeper than ${maxDepth} levels.`,
+      'json_too_deep',
+      {},
+      'BAD_REQUEST',
+    );
+}
+
 async function toGraphQLRequest(
   req: http.IncomingMessage,
-  url: URL,
+  search: string,
   maxBodyBytes: number,
+  maxJsonDepth: number,
 ): Promise<HTTPGraphQLRequest> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
+  // Apollo JSON-parses these query parameters of a GET.
+  const params = new URLSearchParams(search);
+  for (const name of ['variables', 'extensions'])
+    for (const value of params.getAll(name)) checkJsonDepth(value, maxJsonDepth, `The ${name} parameter`);
   let body: unknown;
   if (req.method === 'POST') {
     const text = await readBody(req, maxBodyBytes);
     if (headers.get('content-type')?.includes('json')) {
+      checkJsonDepth(text, maxJsonDepth, 'The request body');
       try {
         body = text === '' ? undefined : JSON.parse(text);
       } catch {
-        throw new HttpError(400, 'Request body is not valid JSON.', 'malformed_json');
+        throw new RequestRefusal(400, 'Request body is not valid JSON.', 'malformed_json');
       }
     } else {
       body = text;
     }
   }
-  return { method: req.method ?? 'GET', headers, search: url.search, body };
+  return { method: req.method ?? 'GET', headers, search, body };
 }
 
 /** The header in which the gateway tells the coop subgraph its public base URL, for the URLs inside GBFS feeds. */
@@ -140,40 +176,44 @@ function send(res: http.ServerResponse, status: number, body: string, contentTyp
 }
 
 /**
- * An HTTP server for one service: GraphQL at /graphql, plus plain routes (/health,
- * /metrics, ...). Built here, started by the caller, so importing never opens a port.
+ * The base URL the gateway publishes in links (GBFS discovery, catalogue IRIs): PUBLIC_BASE_URL
+ * when set, else the address and port the request arrived at. Never the Host header, which the
+ * caller chooses, while the documents holding these links are cached publicly.
  */
-export function createServiceServer<Context extends BaseContext>(options: ServiceOptions<Context>): http.Server {
-  const { apollo, metrics, logger, maxBodyBytes = 4_000_000 } = options;
-  const bodyLimit = typeof maxBodyBytes === 'number' ? () => maxBodyBytes : maxBodyBytes;
-  const routes: Record<string, Route> = {
-    '/metrics': async () => ({
-      status: 200,
-      body: await metrics.registry.metrics(),
-      contentType: metrics.registry.contentType,
-    }),
-    ...options.routes,
-  };
+export function publishedBaseUrl(req: http.IncomingMessage, configured: string | undefined): string {
+  if (configured) return configured;
+  const address = (req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  const host = address.includes(':') ? `[${address}]` : address;
+  return `http://${host}:${req.socket.localPort}`;
+}
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<string> {
-    for (const handler of options.handlers ?? []) {
-      const served = await handler(req, res);
-      if (served) return served;
-    }
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = routes[url.pathname];
-    if (route && req.method === 'GET') {
+/** Turns plain GET routes (/health, /metrics) into declared ones. */
+function plainRoutes(routes: Record<string, Route>): RequestHandler[] {
+  return Object.entries(routes).map(([path, route]) => ({
+    path,
+    label: path,
+    async serve(_req, res) {
       const answer = await route();
       send(res, answer.status, answer.body, answer.contentType);
-      return url.pathname;
-    }
-    if (url.pathname !== '/graphql') {
-      send(res, 404, JSON.stringify({ error: `No route ${url.pathname}` }));
-      return 'unknown';
-    }
+    },
+  }));
+}
+
+/**
+ * An HTTP server for one service, serving exactly one route table: the declared `handlers`,
+ * the plain `routes`, /metrics and /graphql; every other path is 404. Built here, started by the
+ * caller, so importing never opens a port.
+ */
+export function createServiceServer<Context extends BaseContext>(options: ServiceOptions<Context>): http.Server {
+  const { apollo, metrics, logger, maxBodyBytes = 4_000_000, maxJsonDepth = DEFAULT_MAX_JSON_DEPTH } = options;
+  const bodyLimit = options.bodyLimit ?? (async () => maxBodyBytes);
+
+  /** GraphQL over HTTP: admission, then the caller's body limit, then the body, its depth, and Apollo. */
+  async function serveGraphQL(req: http.IncomingMessage, res: http.ServerResponse, search: string, requestId: string) {
     const refusal = await options.admit?.(req);
-    if (refusal) throw new HttpError(refusal.status, refusal.message, refusal.reason, refusal.headers);
-    const httpGraphQLRequest = await toGraphQLRequest(req, url, bodyLimit(req));
+    if (refusal) throw RequestRefusal.of(refusal);
+    const limit = await bodyLimit(req);
+    const httpGraphQLRequest = await toGraphQLRequest(req, search, limit, maxJsonDepth);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: () => options.context(req, requestId),
@@ -186,7 +226,31 @@ export function createServiceServer<Context extends BaseContext>(options: Servic
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     }
-    return '/graphql';
+  }
+
+  const table: RequestHandler[] = [
+    ...(options.handlers ?? []),
+    ...plainRoutes({
+      '/metrics': async () => ({
+        status: 200,
+        body: await metrics.registry.metrics(),
+        contentType: metrics.registry.contentType,
+      }),
+      ...options.routes,
+    }),
+    {
+      path: '/graphql',
+      methods: ['GET', 'POST'],
+      label: '/graphql',
+      serve: (req, res, match) => serveGraphQL(req, res, match.search, String(res.getHeader('x-request-id'))),
+    },
+  ];
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<string> {
+    const label = await dispatch(table, req, res);
+    if (label) return label;
+    send(res, 404, JSON.stringify({ error: 'No such route.' }));
+    return 'unknown';
   }
 
   return http.createServer((req, res) => {
@@ -201,17 +265,18 @@ export function createServiceServer<Context extends BaseContext>(options: Servic
         'request',
       );
     };
-    handle(req, res, requestId)
+    handle(req, res)
       .then(finish)
       .catch((error: unknown) => {
-        const status = error instanceof HttpError ? error.status : 500;
-        if (status === 500) logger.error({ err: error, requestId }, 'request failed');
-        if (error instanceof HttpError) metrics.rejectedRequests.inc({ reason: error.reason });
+        const refusal = error instanceof RequestRefusal ? error : undefined;
+        const status = refusal?.status ?? 500;
+        if (!refusal) logger.error({ err: error, requestId }, 'request failed');
+        if (refusal) metrics.rejectedRequests.inc({ reason: refusal.reason });
         if (!res.headersSent) {
-          const message = error instanceof HttpError ? error.message : 'Internal server error';
-          if (error instanceof HttpError)
-            for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-          send(res, status, JSON.stringify({ errors: [{ message }] }));
+          for (const [name, value] of Object.entries(refusal?.headers ?? {})) res.setHeader(name, value);
+          const message = refusal?.message ?? 'Internal server error';
+          const extensions = refusal?.code ? { extensions: { code: refusal.code } } : {};
+          send(res, status, JSON.stringify({ errors: [{ message, ...extensions }] }));
         } else {
           res.end();
         }

@@ -178,6 +178,8 @@ export interface TestStackOptions {
   limits?: Partial<GatewayLimits>;
   production?: boolean;
   redisUrl?: string;
+  /** /ready with each subgraph's URL, latency and error (READY_DETAILS). */
+  readyDetails?: boolean;
   /** Overrides of the subgraphs' SETTINGS (e.g. a short cacheMaxAge). */
   settings?: Partial<typeof SETTINGS>;
 }
@@ -198,6 +200,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     introspection: !options.production,
     production: options.production ?? false,
     redisUrl: options.redisUrl,
+    readyDetails: options.readyDetails,
     logger: createLogger('gateway', 'silent'),
     metrics: createMetrics('gateway'),
     secrets: SECRETS,

@@ -18,7 +18,14 @@ import crypto from 'node:crypto';
 import type http from 'node:http';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import type { CatalogSettings } from '../../lib/config.js';
-import { matchesEtag, strongEtag, type Refusal, type RequestHandler } from '../../lib/http.js';
+import {
+  matchesEtag,
+  publishedBaseUrl,
+  strongEtag,
+  type Refusal,
+  type RequestHandler,
+  type RouteMatch,
+} from '../../lib/http.js';
 import type { Logger } from '../../lib/logger.js';
 import { buildCatalog, paths } from './build.js';
 import { applicationsCsv, emissionFactorsCsv, footprintCsv, sharingCsv } from './csv.js';
@@ -59,7 +66,12 @@ const JSON_LD = 'application/ld+json';
 const CSV = 'text/csv; charset=utf-8; header=present';
 const RETRY_AFTER_SECONDS = 30;
 
-const CITY_FILE = /^\/data\/cities\/([^/]+)\/([^/]+)\/(sharing|footprint)\.csv$/;
+/**
+ * A city's file: a slug id and a year as the catalogue writes it (four digits, no leading zero),
+ * so each file has one URL and is built and cached under that one key; `02025`, `2025.0` or
+ * `0x7E9` name no route.
+ */
+const CITY_FILE = /^\/data\/cities\/([a-z0-9]+(?:-[a-z0-9]+)*)\/([1-9]\d{3})\/(sharing|footprint)\.csv$/;
 
 function fileOf(text: string, contentType: string): File {
   const body = Buffer.from(text, 'utf8');
@@ -89,22 +101,6 @@ class BuildCache<V> {
       () => this.entries.delete(key),
     );
     return value;
-  }
-}
-
-/** The base URL of the request's own address, when PUBLIC_BASE_URL is not set. */
-function localBaseUrl(req: http.IncomingMessage): string {
-  const address = (req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-  const host = address.includes(':') ? `[${address}]` : address;
-  return `http://${host}:${req.socket.localPort}`;
-}
-
-/** The path of the request, or null when the target does not parse. */
-function pathOf(req: http.IncomingMessage): string | null {
-  try {
-    return new URL(req.url ?? '/', 'http://localhost').pathname;
-  } catch {
-    return null;
   }
 }
 
@@ -148,8 +144,11 @@ function prefersJsonLd(req: http.IncomingMessage): boolean {
 
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 
-/** Makes the handler for the catalogue, the schema and the CSV files. */
-export function createCatalogHandler(options: CatalogOptions): RequestHandler {
+/** The request id the service gave this request, which ties its subgraph fetches to the file request. */
+const requestIdOf = (res: http.ServerResponse) => String(res.getHeader('x-request-id') ?? crypto.randomUUID());
+
+/** Declares the routes of the catalogue, the schema and the CSV files. */
+export function createCatalogHandler(options: CatalogOptions): RequestHandler[] {
   const { settings } = options;
   const now = options.now ?? (() => new Date());
   const issued = settings.issued ?? utcDay(now());
@@ -199,60 +198,64 @@ export function createCatalogHandler(options: CatalogOptions): RequestHandler {
     return schema ? fileOf(`${printSchema(schema)}\n`, 'text/plain; charset=utf-8') : undefined;
   };
 
-  /** Serves one of the catalogue's paths; resolves to the route label. */
-  async function serve(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<string> {
-    const requestId = String(res.getHeader('x-request-id') ?? crypto.randomUUID());
-    const base = settings.publicBaseUrl ?? localBaseUrl(req);
-    if (path === paths.schema) {
-      const file = schemaFile();
-      if (file) sendFile(req, res, file, settings.maxAgeSeconds);
-      else sendText(res, 503, 'The schema is not loaded yet.', { 'retry-after': String(RETRY_AFTER_SECONDS) });
-      return 'schema';
-    }
-    if (path === '/catalog' || path === '/catalog.ttl' || path === '/catalog.jsonld') {
-      const format = path === '/catalog.jsonld' || (path === '/catalog' && prefersJsonLd(req)) ? 'jsonld' : 'ttl';
-      const file = await catalogFile(base, format, requestId);
-      sendFile(req, res, file, settings.maxAgeSeconds, path === '/catalog' ? { vary: 'accept' } : {});
-      return 'catalog';
-    }
-    const file = await csvFile(path, requestId);
-    if (!file) {
-      sendText(res, 404, `No dataset file at ${path}. The catalogue at /catalog.ttl lists every file.`);
-      return 'data';
-    }
+  /** The API schema, the DataService's endpoint description. */
+  const serveSchema = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const file = schemaFile();
+    if (file) sendFile(req, res, file, settings.maxAgeSeconds);
+    else sendText(res, 503, 'The schema is not loaded yet.', { 'retry-after': String(RETRY_AFTER_SECONDS) });
+  };
+
+  /** The catalogue, in the format its path names (or, at /catalog, the one Accept prefers). */
+  const serveCatalog = async (req: http.IncomingMessage, res: http.ServerResponse, { path }: RouteMatch) => {
+    const format = path === '/catalog.jsonld' || (path === '/catalog' && prefersJsonLd(req)) ? 'jsonld' : 'ttl';
+    const base = publishedBaseUrl(req, settings.publicBaseUrl);
+    const file = await catalogFile(base, format, requestIdOf(res));
+    sendFile(req, res, file, settings.maxAgeSeconds, path === '/catalog' ? { vary: 'accept' } : {});
+  };
+
+  /** A CSV file, or 404 for a city or year without data. */
+  const serveCsv = async (req: http.IncomingMessage, res: http.ServerResponse, { path }: RouteMatch) => {
+    const file = await csvFile(path, requestIdOf(res));
+    if (!file) return sendText(res, 404, `No dataset file at ${path}. The catalogue at /catalog.ttl lists every file.`);
     const name = path.slice('/data/'.length).replaceAll('/', '-');
     sendFile(req, res, file, settings.maxAgeSeconds, { 'content-disposition': `inline; filename="${name}"` });
-    return 'data';
-  }
-
-  return async (req, res) => {
-    const path = pathOf(req);
-    if (!path) return null;
-    const ours = path === '/catalog' || path.startsWith('/catalog.') || path === paths.schema;
-    const data = path === paths.applications || path === paths.emissionFactors || path.startsWith('/data/cities/');
-    if (!ours && !data) return null;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendText(res, 405, `${req.method} is not allowed here; use GET.`, { allow: 'GET, HEAD' });
-      return ours ? 'catalog' : 'data';
-    }
-    const refusal = await options.admit?.(req);
-    if (refusal) {
-      sendText(res, refusal.status, refusal.message, refusal.headers);
-      return ours ? 'catalog' : 'data';
-    }
-    try {
-      return await serve(req, res, path);
-    } catch (error) {
-      if (!(error instanceof CatalogUnavailableError)) throw error;
-      options.logger?.warn({ err: error, path }, 'catalogue file unavailable');
-      sendText(
-        res,
-        503,
-        `This file cannot be built now because part of the graph did not answer (${error.message}). ` +
-          'Nothing partial is published: retry later, and keep any copy harvested before.',
-        { 'retry-after': String(RETRY_AFTER_SECONDS) },
-      );
-      return path.startsWith('/data/') ? 'data' : 'catalog';
-    }
   };
+
+  /**
+   * Admits a request (the rate limit: building a file costs subgraph work), serves it, and
+   * answers 503 when part of the graph cannot build the file.
+   */
+  const admitted =
+    (serve: (req: http.IncomingMessage, res: http.ServerResponse, match: RouteMatch) => Promise<void>) =>
+    async (req: http.IncomingMessage, res: http.ServerResponse, match: RouteMatch): Promise<void> => {
+      const refusal = await options.admit?.(req);
+      if (refusal) return sendText(res, refusal.status, refusal.message, refusal.headers);
+      try {
+        await serve(req, res, match);
+      } catch (error) {
+        if (!(error instanceof CatalogUnavailableError)) throw error;
+        options.logger?.warn({ err: error, path: match.path }, 'catalogue file unavailable');
+        sendText(
+          res,
+          503,
+          `This file cannot be built now because part of the graph did not answer (${error.message}). ` +
+            'Nothing partial is published: retry later, and keep any copy harvested before.',
+          { 'retry-after': String(RETRY_AFTER_SECONDS) },
+        );
+      }
+    };
+
+  return [
+    { path: paths.schema, label: 'schema', serve: admitted(serveSchema) },
+    ...['/catalog', '/catalog.ttl', '/catalog.jsonld'].map((path) => ({
+      path,
+      label: 'catalog',
+      serve: admitted(serveCatalog),
+    })),
+    ...[paths.applications, paths.emissionFactors, CITY_FILE].map((path) => ({
+      path,
+      label: 'data',
+      serve: admitted(serveCsv),
+    })),
+  ];
 }

@@ -6,19 +6,18 @@
  */
 import type http from 'node:http';
 import type { Knex } from 'knex';
-import { GBFS_BASE_URL_HEADER, headerValue, sendJson, type Refusal, type RequestHandler } from '../../lib/http.js';
+import {
+  GBFS_BASE_URL_HEADER,
+  headerValue,
+  sendJson,
+  type Refusal,
+  type RequestHandler,
+  type RouteMatch,
+} from '../../lib/http.js';
 import { isWebUrl } from '../../lib/interop.js';
 import type { Secrets } from '../../lib/secrets.js';
-import {
-  GBFS_EXPORT_FEEDS,
-  GbfsNotPublishedError,
-  buildGbfsFeed,
-  vehicleIdKey,
-  type GbfsExportFeed,
-} from './interop/gbfs-export.js';
-
-/** `/gbfs/<co-op id>/<feed>.json`; co-op ids are slugs. */
-export const GBFS_PATH = /^\/gbfs\/([a-z0-9]+(?:-[a-z0-9]+)*)\/([a-z_]+)\.json$/;
+import { GBFS_FEED_PATH, GBFS_OTHER_PATH, noGbfsFeed } from '../../lib/gbfs-paths.js';
+import { GbfsNotPublishedError, buildGbfsFeed, vehicleIdKey, type GbfsExportFeed } from './interop/gbfs-export.js';
 
 export interface GbfsHandlerOptions {
   db: Knex;
@@ -29,42 +28,43 @@ export interface GbfsHandlerOptions {
   now?: () => Date;
 }
 
-/** Serves the GBFS feeds of the coop database; resolves to null for every other path. */
-export function createGbfsHandler(options: GbfsHandlerOptions): RequestHandler {
+/**
+ * Declares the coop service's GBFS routes: each feed path (lib/gbfs-paths.ts), and a 404 for any
+ * other path under /gbfs; both answer only the gateway.
+ */
+export function createGbfsHandler(options: GbfsHandlerOptions): RequestHandler[] {
   const idKey = vehicleIdKey(options.secrets.subgraphSecret);
   const now = options.now ?? (() => new Date());
-  return async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith('/gbfs/')) return null;
-    const refusal = await options.admit(req);
-    if (refusal) {
-      sendJson(res, refusal.status, { error: refusal.message }, refusal.headers);
-      return '/gbfs';
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendJson(res, 405, { error: 'GBFS feeds are read with GET.' }, { allow: 'GET, HEAD' });
-      return '/gbfs';
-    }
-    const match = GBFS_PATH.exec(url.pathname);
-    const feed = match?.[2] as GbfsExportFeed | undefined;
-    if (!match || !feed || !GBFS_EXPORT_FEEDS.includes(feed)) {
-      sendJson(res, 404, {
-        error: `No GBFS feed at ${url.pathname}: feeds are /gbfs/<co-op id>/{${GBFS_EXPORT_FEEDS.join(',')}}.json`,
-      });
-      return '/gbfs';
-    }
+
+  const serveFeed = async (req: http.IncomingMessage, res: http.ServerResponse, { params }: RouteMatch) => {
+    const [coopId, feed] = params as [string, GbfsExportFeed];
     const baseUrl = headerValue(req, GBFS_BASE_URL_HEADER);
-    if (!isWebUrl(baseUrl)) {
-      sendJson(res, 400, { error: `${GBFS_BASE_URL_HEADER}: the gateway must give its public base URL` });
-      return '/gbfs';
-    }
+    if (!isWebUrl(baseUrl))
+      return sendJson(res, 400, { error: `${GBFS_BASE_URL_HEADER}: the gateway must give its public base URL` });
     try {
-      const document = await buildGbfsFeed(options.db, match[1]!, feed, { baseUrl, now: now(), idKey });
+      const document = await buildGbfsFeed(options.db, coopId, feed, { baseUrl, now: now(), idKey });
       sendJson(res, 200, document.body, { 'cache-control': `public, max-age=${document.ttl}` });
     } catch (error) {
       if (!(error instanceof GbfsNotPublishedError)) throw error;
       sendJson(res, 404, { error: error.message });
     }
-    return '/gbfs';
   };
+
+  /** Refuses what /graphql refuses (requests without the gateway secret) before serving. */
+  const fromGateway =
+    (serve: (req: http.IncomingMessage, res: http.ServerResponse, match: RouteMatch) => Promise<void>) =>
+    async (req: http.IncomingMessage, res: http.ServerResponse, match: RouteMatch) => {
+      const refusal = await options.admit(req);
+      if (refusal) return sendJson(res, refusal.status, { error: refusal.message }, refusal.headers);
+      await serve(req, res, match);
+    };
+
+  return [
+    { path: GBFS_FEED_PATH, label: '/gbfs', serve: fromGateway(serveFeed) },
+    {
+      path: GBFS_OTHER_PATH,
+      label: '/gbfs',
+      serve: fromGateway(async (_req, res, { path }) => sendJson(res, 404, { error: noGbfsFeed(path) })),
+    },
+  ];
 }

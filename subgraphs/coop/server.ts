@@ -11,5 +11,5 @@ export const coop: SubgraphDefinition<CoopLoaders> = {
   resolvers,
   createLoaders,
   migrations,
-  createHandlers: ({ db, secrets, admit }) => [createGbfsHandler({ db, secrets, admit })],
+  createHandlers: ({ db, secrets, admit }) => createGbfsHandler({ db, secrets, admit }),
 };

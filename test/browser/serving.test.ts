@@ -11,6 +11,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebHandler, type WebOptions } from '../../gateway/web.js';
 import { close, listen } from '../../lib/http.js';
+import { dispatch, type RequestHandler } from '../../lib/routes.js';
 
 const SECRET = 'top secret: outside the build';
 const ASSET_JS = `console.log(${JSON.stringify('x'.repeat(2000))});`;
@@ -40,11 +41,20 @@ interface Served {
   stop(): Promise<void>;
 }
 
-/** The handler on a free port; a request it leaves alone gets 418 and `passed`, standing in for GraphQL. */
+/** The routes on a free port, behind them a stand-in for GraphQL; a request none of them takes gets 418 and `passed` too. */
 async function serve(options: Partial<WebOptions> = {}): Promise<Served> {
-  const handler = createWebHandler({ explorer: true, distDir: dist, ...options });
+  const passed: RequestHandler = {
+    path: '/graphql',
+    methods: ['GET', 'POST'],
+    label: 'graphql',
+    serve: async (_req, res) => {
+      res.statusCode = 418;
+      res.end('passed');
+    },
+  };
+  const routes = [...createWebHandler({ explorer: true, distDir: dist, ...options }), passed];
   const server = http.createServer((req, res) => {
-    void handler(req, res).then((label) => {
+    void dispatch(routes, req, res).then((label) => {
       if (label) return;
       res.statusCode = 418;
       res.end('passed');

@@ -21,13 +21,13 @@ describe('gateway endpoints', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
-  it('reports the supergraph and each subgraph on /ready', async () => {
+  it('reports the supergraph and whether each subgraph is up on /ready, and nothing more', async () => {
     const response = await fetch(`${base}/ready`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as any;
     expect(body).toMatchObject({ status: 'ready', supergraph: true });
     for (const name of ['league', 'depository', 'coop', 'production']) {
-      expect(body.subgraphs[name]).toMatchObject({ up: true, url: stack.subgraphs[name as 'coop'].url });
+      expect(body.subgraphs[name]).toEqual({ up: true });
     }
   });
 

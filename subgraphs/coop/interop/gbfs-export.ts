@@ -20,17 +20,10 @@ import type {
   SharingHubStatusRow,
   SharingHubVehicleCountRow,
 } from '../db/tables.js';
+import { GBFS_FEEDS } from '../../../lib/gbfs-paths.js';
 
-/** The feeds the export publishes, by GBFS file name; `gbfs` is the discovery file. */
-export const GBFS_EXPORT_FEEDS = [
-  'gbfs',
-  'gbfs_versions',
-  'system_information',
-  'vehicle_types',
-  'station_information',
-  'station_status',
-  'vehicle_status',
-] as const;
+/** The feeds the export publishes (lib/gbfs-paths.ts, shared with the gateway's proxy). */
+export const GBFS_EXPORT_FEEDS = GBFS_FEEDS;
 export type GbfsExportFeed = (typeof GBFS_EXPORT_FEEDS)[number];
 
 /** Feeds computed at request time from assets and usage; the others change only by seeding or import. */

@@ -1,0 +1,53 @@
+/** The edge's pure parts: the JSON depth scan and the path normalisation routes are matched on. */
+import { describe, expect, it } from 'vitest';
+import { jsonNestsDeeperThan } from '../../lib/json-depth.js';
+import { normaliseTarget } from '../../lib/routes.js';
+
+describe('jsonNestsDeeperThan', () => {
+  it('counts arrays and objects inside one another, up to the bound and one past it', () => {
+    expect(jsonNestsDeeperThan('{"a":[{"b":[1]}]}', 4)).toBe(false);
+    expect(jsonNestsDeeperThan('{"a":[{"b":[1]}]}', 3)).toBe(true);
+    expect(jsonNestsDeeperThan('[[],[],[],[]]', 2)).toBe(false);
+    expect(jsonNestsDeeperThan('1', 0)).toBe(false);
+  });
+
+  it('ignores brackets inside strings, escaped quotes included', () => {
+    expect(jsonNestsDeeperThan(JSON.stringify({ a: '[[[[{{{{' }), 1)).toBe(false);
+    expect(jsonNestsDeeperThan(JSON.stringify({ a: 'say \\"[[[[\\" and \\\\' }), 1)).toBe(false);
+    expect(jsonNestsDeeperThan('{"a":"\\\\"}[[[', 2)).toBe(true);
+  });
+
+  it('leaves malformed text to the parser', () => {
+    expect(jsonNestsDeeperThan(']]]]{', 1)).toBe(false);
+    expect(jsonNestsDeeperThan('"unterminated [[[[', 1)).toBe(false);
+  });
+});
+
+describe('normaliseTarget', () => {
+  it.each([
+    ['/graphql', '/graphql', ''],
+    ['/graphql?query=%7B%7D', '/graphql', '?query=%7B%7D'],
+    ['/%67raphql', '/graphql', ''],
+    ['/./health', '/health', ''],
+    ['/data/cities/gent/2025/sharing.csv#x', '/data/cities/gent/2025/sharing.csv', ''],
+    ['http://any.host/health?x=1', '/health', '?x=1'],
+    ['http://any.host', '/', ''],
+    ['/%2568ealth', '/%68ealth', ''],
+  ])('%s is %s', (target, path, search) => {
+    expect(normaliseTarget(target)).toEqual({ path, search });
+  });
+
+  it.each([
+    '/gbfs/../metrics',
+    '/gbfs/%2e%2e/metrics',
+    '/gbfs/.%2E/metrics',
+    '/gbfs/a%2fb/gbfs.json',
+    '/gbfs/a%5cb/gbfs.json',
+    '/a%00b',
+    '/%zz',
+    '*',
+    'mailto:x',
+  ])('refuses %s', (target) => {
+    expect(normaliseTarget(target)).toBeNull();
+  });
+});
