@@ -12,6 +12,7 @@ import {
   valueFromASTUntyped,
   type DocumentNode,
   type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
 import { BadInputError } from './errors.js';
@@ -47,6 +48,17 @@ export function checkedFirst(first: unknown, maxPageSize: number): number {
   return first;
 }
 
+/**
+ * A sliced list's size: a `first` the client gave is checked against the page-size maximum;
+ * left out, it is the SDL's default (20), the size the gateway's estimate counted, even where a
+ * deployment's MAX_PAGE_SIZE is smaller: operations that leave `first` out (the README's
+ * CityReport, the catalogue's) then answer the same lists whatever the page size.
+ */
+function firstOf(first: unknown, info: GraphQLResolveInfo, maxPageSize: number): number {
+  const given = info.fieldNodes.some((node) => node.arguments?.some((arg) => arg.name.value === 'first'));
+  return checkedFirst(first, given ? maxPageSize : Number.MAX_SAFE_INTEGER);
+}
+
 interface BoundContext {
   settings: { maxPageSize: number };
   logger?: Logger;
@@ -59,7 +71,7 @@ function boundedResolver(
   resolve: GraphQLFieldResolver<unknown, BoundContext>,
 ): GraphQLFieldResolver<unknown, BoundContext> {
   return async (source, args, context, info) => {
-    const max = bound.kind === 'first' ? checkedFirst(args.first, context.settings.maxPageSize) : bound.size;
+    const max = bound.kind === 'first' ? firstOf(args.first, info, context.settings.maxPageSize) : bound.size;
     const value: unknown = await resolve(source, args, context, info);
     if (!Array.isArray(value) || value.length <= max) return value;
     // A declared maximum that the data outgrows is a modelling error to fix, not a reason to send more.

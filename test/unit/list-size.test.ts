@@ -55,6 +55,12 @@ describe('enforceListSizes', () => {
     }
   });
 
+  it('keeps the SDL default under a page-size maximum smaller than it, and refuses an explicit `first` over it', async () => {
+    const small = (source: string) => graphql({ schema, source, contextValue: { settings: { maxPageSize: 1 } } });
+    expect((await small('{ some }')).data?.some).toEqual([0, 1]);
+    expect((await small('{ some(first: 2) }')).errors?.[0]?.extensions).toMatchObject({ argumentName: 'first' });
+  });
+
   it('leaves a connection to its own resolver', async () => {
     expect((await run('{ page { nodes } }')).data.page.nodes).toEqual(ten);
   });
