@@ -15,6 +15,18 @@ export interface CostLimitOptions {
 }
 
 /**
+ * The estimate, or null when the operation's arguments cannot be read (an invalid literal):
+ * execution then refuses it with its own error, before any subgraph is called, instead of a 500 here.
+ */
+function estimateOrNull(estimate: () => number | null): number | null {
+  try {
+    return estimate();
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Refuses an operation whose estimated cost is over the budget, after validation and before
  * any subgraph is called (or the response cache asked). A plugin rather than a validation
  * rule because validation never sees the variables, and `first: $n` must count as `$n`.
@@ -32,7 +44,7 @@ export function costLimit<Context extends object>(options: CostLimitOptions): Ap
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request, operationName }) {
-          const cost = estimateCost(modelFor(schema), document, request.variables, operationName);
+          const cost = estimateOrNull(() => estimateCost(modelFor(schema), document, request.variables, operationName));
           if (cost === null || cost <= options.maxCost) return;
           options.metrics.rejectedRequests.inc({ reason: 'cost' });
           throw new CostTooHighError(cost, options.maxCost);
