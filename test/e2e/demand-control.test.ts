@@ -117,6 +117,17 @@ describe('operations over the budget', () => {
     },
   );
 
+  it('leaves variables it cannot apply to the gateway, which refuses them before any subgraph is asked', async () => {
+    const before = await stack.sqlStatements();
+    const { status, body } = await send(
+      `query Cities($n: Int!) { ${aliased(15, 'cities(first: $n)', SHARING_OF_EACH_CITY)} }`,
+      { n: '100' },
+    );
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await stack.sqlStatements()).toBe(before);
+  });
+
   it("counts the refusals in the gateway's metrics as rejected for 'cost'", async () => {
     const metrics = stack.gatewayUrl.replace('/graphql', '/metrics');
     const text = await (await fetch(metrics)).text();
