@@ -3,9 +3,14 @@
  * for the benchmark's side-by-side figures. The bench starts it with
  * `hive-gateway supergraph schema/supergraph.graphql -c bench/hive-gateway.config.ts` and passes
  * the subgraph URLs, the shared gateway secret and (for the cache scenarios) Redis through the
- * environment. The limits match our gateway's defaults where Hive has a built-in equivalent.
+ * environment. The limits match our gateway's defaults where Hive has a built-in equivalent,
+ * demand control included: Hive's `demandControl` reads the same @cost/@listSize of the same
+ * supergraph and refuses over the same budget (MAX_COST, lib/config.ts's default unless set),
+ * with the same code, COST_ESTIMATED_TOO_EXPENSIVE. It estimates per subgraph fetch, not per
+ * operation: see docs/security.md, "Demand control", for how its figure differs from ours.
  */
 import { defineConfig } from '@graphql-hive/gateway';
+import { loadConfig } from '../lib/config.js';
 
 const SUBGRAPHS = ['league', 'depository', 'coop', 'production'] as const;
 
@@ -18,6 +23,7 @@ function required(name: string): string {
 const secret = required('BENCH_SUBGRAPH_SECRET');
 const redisUrl = process.env.BENCH_REDIS_URL;
 const cacheTtlSeconds = Number(process.env.BENCH_CACHE_TTL_SECONDS ?? 60);
+const { maxCost } = loadConfig({ MAX_COST: process.env.MAX_COST }).gateway.limits;
 
 export const gatewayConfig = defineConfig({
   // Every subgraph fetch goes to the bench's subgraph and proves itself as our gateway does.
@@ -40,6 +46,9 @@ export const gatewayConfig = defineConfig({
   maxDepth: 12,
   maxTokens: 3000,
   blockFieldSuggestions: true,
+  // Lists without @listSize count as one item (Hive's default); every list of ours has one, and
+  // a default here would also multiply each `_entities` fetch by it.
+  demandControl: { maxCost, includeExtensionMetadata: false },
   // The shared response cache of the cache scenarios: public reads, one entry per operation and
   // variables, as long as our subgraphs' default max-age; keys under the prefix the bench flushes.
   ...(redisUrl

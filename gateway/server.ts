@@ -20,6 +20,7 @@ import { SubgraphDataSource, createSubgraphAgent, type GatewayContext } from './
 import { createCatalogHandler } from './catalog/index.js';
 import { createGbfsProxy } from './gbfs.js';
 import { gatewayExecutor } from './catalog/execute.js';
+import { costLimit } from './cost-limit.js';
 import { createRateLimiter } from './rate-limit.js';
 import { connectRedis } from './redis.js';
 import { operationGuard } from './operation-guard.js';
@@ -122,12 +123,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, onReject: [reject('depth')], propagateOnRejection: true },
     maxAliases: { n: limits.maxAliases, onReject: [reject('aliases')], propagateOnRejection: true },
-    costLimit: { maxCost: limits.maxCost, onReject: [reject('cost')], propagateOnRejection: true },
+    // Cost is estimated by ./cost-limit.ts from the supergraph's @cost/@listSize, with the variables applied.
+    costLimit: { enabled: false },
     // Token limits are graphql-js's own parse option below: armor's parser throws outside Apollo's parse step (a 500).
     maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives, onReject: [reject('directives')], propagateOnRejection: true },
     blockFieldSuggestion: { enabled: !options.introspection },
   }).protect();
+  const catalogSettings = options.catalog ?? loadConfig({}).catalog;
   const redis = options.redisUrl ? connectRedis(options.redisUrl, options.logger) : undefined;
   const rateLimit = createRateLimiter(limits.rateLimitPerMinute, redis?.client);
   const apollo = new ApolloServer<GatewayContext>({
@@ -143,6 +146,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // graphql-armor is typed against @apollo/server's CJS declarations; the plugins are the same objects.
     plugins: [
       ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
+      costLimit<GatewayContext>({
+        supergraphSdl: options.supergraphSdl,
+        maxCost: limits.maxCost,
+        // Every list of this graph declares its size; an undeclared one counts as a full page.
+        defaultListSize: catalogSettings.pageSize,
+        metrics,
+      }),
       rejectedOperationsAre400(metrics),
       operationGuard<GatewayContext>(),
       ...(redis ? [responseCache(redis.client)] : []),
@@ -151,7 +161,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await Promise.all([apollo.start(), redis?.ready]);
   let loaded = true;
-  const catalogSettings = options.catalog ?? loadConfig({}).catalog;
   const catalog = createCatalogHandler({
     settings: catalogSettings,
     executorFor: gatewayExecutor(apollo),

@@ -55,7 +55,9 @@ const envSchema = z.object({
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
   MAX_DEPTH: positiveInt.default(12),
   MAX_ALIASES: positiveInt.default(15),
-  MAX_COST: positiveInt.default(5000),
+  // Demand control (gateway/cost.ts): above the largest legitimate operation (the catalogue's page of
+  // 100 cities with their years, 10,101; an ingest of 10,000 events, 10,011), under the attacks.
+  MAX_COST: positiveInt.default(15_000),
   MAX_TOKENS: positiveInt.default(3000),
   MAX_DIRECTIVES: positiveInt.default(20),
   MAX_BODY_BYTES: positiveInt.default(100_000),

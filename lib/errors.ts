@@ -7,6 +7,8 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
+  /** Demand control: the operation's estimated cost is over the budget (the code Apollo Router and Hive Gateway use). */
+  COST_ESTIMATED_TOO_EXPENSIVE: 'COST_ESTIMATED_TOO_EXPENSIVE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -26,11 +28,32 @@ export class NotFoundError extends GraphQLError {
   }
 }
 
+/**
+ * An operation refused by demand control before any subgraph is called: 400, with the
+ * estimate and the budget in the message and in `extensions.cost` (as Hive Gateway reports them).
+ */
+export class CostTooHighError extends GraphQLError {
+  constructor(estimated: number, max: number) {
+    super(
+      `Operation estimated cost ${estimated} exceeds the budget of ${max}. Ask for fewer items (` +
+        '`first`), fewer nested lists or fewer aliases.',
+      {
+        extensions: {
+          code: ErrorCode.COST_ESTIMATED_TOO_EXPENSIVE,
+          cost: { estimated, max },
+          http: { status: 400 },
+        },
+      },
+    );
+  }
+}
+
 /** Codes of an operation refused before execution (syntax, validation, variables): the caller's fault. */
 export const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
+  ErrorCode.COST_ESTIMATED_TOO_EXPENSIVE,
 ]);
 
 /** Codes whose messages are written for clients and safe to show in production. */
@@ -52,9 +75,9 @@ export function formatErrorFor(production: boolean) {
   return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
     if (!production) return formatted;
     const code = String(formatted.extensions?.code ?? ErrorCode.INTERNAL);
-    const { argumentName, serviceName } = formatted.extensions ?? {};
+    const { argumentName, serviceName, cost } = formatted.extensions ?? {};
     const extensions = Object.fromEntries(
-      Object.entries({ code, argumentName, serviceName }).filter(([, value]) => value !== undefined),
+      Object.entries({ code, argumentName, serviceName, cost }).filter(([, value]) => value !== undefined),
     );
     if (PUBLIC_CODES.has(code))
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };

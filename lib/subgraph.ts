@@ -6,6 +6,7 @@ import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { addResolversToSchema } from '@graphql-tools/schema';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Knex } from 'knex';
+import { enforceListSizes } from './list-size.js';
 import type { SubgraphName } from './config.js';
 import type { Migration } from './db.js';
 import { createServiceServer, headerValue, type Refusal, type RequestHandler } from './http.js';
@@ -85,7 +86,8 @@ export function buildSchema<Loaders>(definition: SubgraphDefinition<Loaders>): G
     resolvers: resolvers as never,
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
-  return buildSubgraphSchema([{ typeDefs, resolvers }]);
+  // Every @listSize the gateway's cost estimate counts on is enforced by the subgraph itself.
+  return enforceListSizes(buildSubgraphSchema([{ typeDefs, resolvers }]), typeDefs);
 }
 
 export interface SubgraphServiceOptions<Loaders> {

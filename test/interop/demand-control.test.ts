@@ -1,0 +1,73 @@
+/**
+ * The same budget in Hive Gateway: bench/hive-gateway.config.ts's `demandControl` reads the
+ * @cost/@listSize of the committed supergraph, so a real Hive Gateway (the devDependency's CLI,
+ * started as the bench starts it, over the real subgraphs) refuses the expensive operation our
+ * gateway refuses, and answers the city report as ours does.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHiveGateway } from '../../bench/services.js';
+import type { Service } from '../../bench/stack.js';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../../lib/config.js';
+import { CITY_REPORT, CITY_REPORT_VARIABLES } from '../../web/src/queries.js';
+import { SECRETS, postGraphQL, startTestStack, type GraphQLResponse, type TestStack } from '../harness.js';
+
+let stack: TestStack;
+let hive: Service;
+beforeAll(async () => {
+  stack = await startTestStack({ production: true });
+  hive = await startHiveGateway({
+    name: 'hive',
+    subgraphs: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, stack.subgraphs[name].url])) as Record<
+      SubgraphName,
+      string
+    >,
+    settings: { secrets: SECRETS, logLevel: 'warn', verbose: false, gatewayNodeArgs: [] },
+    rateLimitPerMinute: 0,
+  });
+}, 120_000);
+afterAll(async () => {
+  await hive?.stop();
+  await stack?.stop();
+});
+
+/** 15 aliases of `league(id) { members { leagues { members … } } }`, depth 11: issue 11's first finding. */
+function leagueBomb(): string {
+  let selection = 'id';
+  for (let i = 8; i >= 0; i--) selection = i % 2 === 0 ? `members { ${selection} }` : `leagues { ${selection} }`;
+  return `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: league(id: "eurocities") { ${selection} }`).join(' ')} }`;
+}
+
+const gateways = (): [string, (query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse>][] => [
+  ['our gateway', (query, variables) => stack.query(query, variables)],
+  ['Hive Gateway', (query, variables) => postGraphQL(hive.url, query, variables)],
+];
+
+describe('both gateways enforce the same budget from the same supergraph', () => {
+  it('both refuse the league bomb with COST_ESTIMATED_TOO_EXPENSIVE, before the league subgraph is asked', async () => {
+    for (const [name, send] of gateways()) {
+      const before = await stack.sqlStatements();
+      const { data, errors } = await send(leagueBomb());
+      // Ours refuses the operation (no data); Hive refuses each root fetch (each alias null).
+      expect(
+        Object.values(data ?? {}).filter((value) => value !== null),
+        name,
+      ).toEqual([]);
+      expect(errors?.length, name).toBeGreaterThan(0);
+      expect(new Set(errors?.map((error) => error.extensions?.code)), name).toEqual(
+        new Set(['COST_ESTIMATED_TOO_EXPENSIVE']),
+      );
+      console.info(`${name}: ${errors?.[0]?.message}`);
+      expect(await stack.sqlStatements(), name).toBe(before);
+    }
+  });
+
+  it('both answer the city report, with the same data', async () => {
+    const answers = [];
+    for (const [name, send] of gateways()) {
+      const { data, errors } = await send(CITY_REPORT, CITY_REPORT_VARIABLES);
+      expect(errors, name).toBeUndefined();
+      answers.push(data);
+    }
+    expect(answers[1]).toEqual(answers[0]);
+  });
+});
