@@ -9,7 +9,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse, type InputObjectTypeDefinitionNode, type ObjectTypeDefinitionNode, type TypeNode } from 'graphql';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../lib/auth.js';
@@ -22,71 +21,15 @@ import { USAGE_FROM, USAGE_TO } from '../../seeds/world.js';
 import type { SharedAssetRow, UsageEventRow } from '../../subgraphs/coop/db/tables.js';
 import { OVERLAPS_EXISTING_USE } from '../../subgraphs/coop/ingest.js';
 import { dropSchema, postgresDatabase, postgresUnavailable } from '../engines.js';
+import { BAD_STRINGS, mutationStringFields, pathName, withValueAt } from '../refusals.js';
 import { bearer, copyTemplate, dataOf, startTestStack, TEST_SEED, type TestStack } from '../harness.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The subgraphs whose mutations this file covers; production's writes are checked in their own tests. */
 const COVERED = ['league', 'depository', 'coop'] as const;
-
-/** The four strings every text field must refuse. */
-const BAD_STRINGS: Record<string, string> = {
-  'a NUL': 'abc\u0000def',
-  'a lone surrogate': 'abc\ud800def',
-  'an over-long value': 'x'.repeat(20_000),
-  'whitespace only': ' \t\n ',
-};
 
 const unavailable = await postgresUnavailable();
 if (unavailable) console.warn(`validation: PostgreSQL leg skipped: ${unavailable}`);
 const ENGINES = unavailable ? ['SQLite'] : ['SQLite', 'PostgreSQL'];
-
-/** Every path to a String or ID leaf of an input type, lists entered at index 0: `['input', 'events', 0, 'memberRef']`. */
-function stringPaths(
-  inputs: Map<string, InputObjectTypeDefinitionNode>,
-  type: TypeNode,
-  at: (string | number)[],
-): (string | number)[][] {
-  if (type.kind === 'NonNullType') return stringPaths(inputs, type.type, at);
-  if (type.kind === 'ListType') return stringPaths(inputs, type.type, [...at, 0]);
-  const name = type.name.value;
-  if (name === 'String' || name === 'ID') return [at];
-  const input = inputs.get(name);
-  if (!input) return [];
-  return (input.fields ?? []).flatMap((field) => stringPaths(inputs, field.type, [...at, field.name.value]));
-}
-
-/** Each covered mutation and the string paths of its arguments, read from the subgraph's SDL. */
-function mutationStringFields(): { subgraph: string; mutation: string; paths: (string | number)[][] }[] {
-  return COVERED.flatMap((subgraph) => {
-    const document = parse(fs.readFileSync(path.join(ROOT, 'subgraphs', subgraph, 'schema.graphql'), 'utf8'));
-    const inputs = new Map(
-      document.definitions
-        .filter((d): d is InputObjectTypeDefinitionNode => d.kind === 'InputObjectTypeDefinition')
-        .map((d) => [d.name.value, d]),
-    );
-    const mutation = document.definitions.find(
-      (d): d is ObjectTypeDefinitionNode => d.kind === 'ObjectTypeDefinition' && d.name.value === 'Mutation',
-    );
-    return (mutation?.fields ?? []).map((field) => ({
-      subgraph,
-      mutation: field.name.value,
-      paths: (field.arguments ?? []).flatMap((arg) => stringPaths(inputs, arg.type, [arg.name.value])),
-    }));
-  });
-}
-
-/** `input.events[0].memberRef` for `['input', 'events', 0, 'memberRef']`. */
-const pathName = (at: (string | number)[]) =>
-  at.reduce<string>((name, part) => (typeof part === 'number' ? `${name}[${part}]` : `${name}.${part}`), '').slice(1);
-
-/** A deep copy of `value` with `replacement` at `at`. */
-function withValueAt(value: unknown, at: (string | number)[], replacement: unknown): any {
-  const copy = structuredClone(value) as any;
-  let node = copy;
-  for (const part of at.slice(0, -1)) node = node[part];
-  node[at.at(-1)!] = replacement;
-  return copy;
-}
 
 describe.each(ENGINES)('one validation layer through the gateway on %s', (engine) => {
   let stack: TestStack;
@@ -228,7 +171,7 @@ describe.each(ENGINES)('one validation layer through the gateway on %s', (engine
         scopeField: 'input.platformCooperativeId',
       },
     };
-    const fields = mutationStringFields();
+    const fields = mutationStringFields(COVERED);
 
     it('finds the string fields of every covered mutation in the SDL', () => {
       expect(fields.map((f) => f.mutation).sort()).toEqual(Object.keys(writes).sort());
