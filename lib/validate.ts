@@ -13,7 +13,7 @@ import { BadInputError } from './errors.js';
 import { isIsoDate, parseIsoInstant } from './scalars.js';
 
 /** Longest id a subgraph accepts for an entity, unless a caller says otherwise. */
-export const MAX_ID_LENGTH = 64;
+const MAX_ID_LENGTH = 64;
 
 /** Stable ids are lowercase slugs: letters, digits and single inner hyphens. */
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -102,10 +102,12 @@ export function amount(max: number) {
 }
 
 /** A real calendar day written YYYY-MM-DD, from `min` to `max()` (a function, so "today" is read per request). */
-export function isoDate(min: string, max: () => string, range = `from ${min} to ${max()}`) {
+export function isoDate(min: string, max: () => string, range?: string) {
   return z.string().superRefine((value, ctx) => {
     if (!isIsoDate(value)) ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 calendar date YYYY-MM-DD.' });
-    else if (value < min || value > max()) ctx.addIssue({ code: 'custom', message: `must be a day ${range}.` });
+    else if (value < min || value > max()) {
+      ctx.addIssue({ code: 'custom', message: `must be a day ${range ?? `from ${min} to ${max()}`}.` });
+    }
   });
 }
 
@@ -142,7 +144,7 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
 }
 
 /** `input.events[3].memberRef` from zod's path, under the argument's name. */
-export function pathOf(root: string, path: readonly PropertyKey[]): string {
+function pathOf(root: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>(
     (at, part) => (typeof part === 'number' ? `${at}[${part}]` : `${at}.${String(part)}`),
     root,
