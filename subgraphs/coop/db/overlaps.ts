@@ -1,9 +1,9 @@
 /**
  * Which of a batch's uses overlap a use already stored for the same asset: one query per
  * batch, whatever its size, on either engine. The batch travels as a single JSON parameter
- * (a row set on both engines), so the statement has four parameters however many events it
+ * (a row set on both engines), so the statement has two parameters however many events it
  * checks, and each span is looked up through the (asset_id, started_at) index of migration
- * 0006.
+ * 0006: the cost grows with the batch, not with the events stored.
  */
 import type { Knex } from 'knex';
 import { INGEST_LIMITS, type UseSpan } from '../ingest.js';
@@ -32,21 +32,27 @@ const probeOf = (span: UseSpan): Probe => ({
   lo: new Date(Date.parse(span.startedAt) - MAX_DURATION_MS).toISOString(),
 });
 
-/** PostgreSQL: the batch as a record set; the day bounds let the planner skip months no span touches. */
+/**
+ * PostgreSQL: the batch as a record set, each span looked up on its own (a lateral subquery
+ * with LIMIT 1, so the planner cannot turn it into a hash join over all of the co-op's
+ * events); the day bounds let execution skip every month partition the span cannot touch.
+ */
 const POSTGRES = `
-  select distinct b.i from json_to_recordset(?::json) as b(i int, a text, s text, e text, lo text)
-  where exists (
+  select b.i from json_to_recordset(?::json) as b(i int, a text, s text, e text, lo text)
+  cross join lateral (
     select 1 from usage_events u
-    where u.platform_cooperative_id = ? and u.day between ? and ?
-      and u.asset_id = b.a and u.started_at >= b.lo and u.started_at < b.e and u.ended_at > b.s
-  )`;
+    where u.platform_cooperative_id = ? and u.asset_id = b.a
+      and u.day between substr(b.lo, 1, 10) and substr(b.e, 1, 10)
+      and u.started_at >= b.lo and u.started_at < b.e and u.ended_at > b.s
+    limit 1
+  ) as hit`;
 
-/** SQLite: the batch through json_each, the same conditions. */
+/** SQLite: the batch through json_each, the same conditions (its planner keeps to the index per span). */
 const SQLITE = `
-  select distinct json_extract(b.value, '$.i') as i from json_each(?) as b
+  select json_extract(b.value, '$.i') as i from json_each(?) as b
   where exists (
     select 1 from usage_events u
-    where u.platform_cooperative_id = ? and u.day between ? and ?
+    where u.platform_cooperative_id = ?
       and u.asset_id = json_extract(b.value, '$.a')
       and u.started_at >= json_extract(b.value, '$.lo')
       and u.started_at < json_extract(b.value, '$.e')
@@ -64,15 +70,8 @@ export async function spansOverlappingStoredUses(
   spans: readonly UseSpan[],
 ): Promise<Set<number>> {
   if (spans.length === 0) return new Set();
-  const probes = spans.map(probeOf);
-  const firstDay = probes.reduce((min, p) => (p.lo < min ? p.lo : min), probes[0]!.lo).slice(0, 10);
-  const lastDay = probes.reduce((max, p) => (p.e > max ? p.e : max), probes[0]!.e).slice(0, 10);
-  const result = await db.raw(isPostgresHandle(db) ? POSTGRES : SQLITE, [
-    JSON.stringify(probes),
-    platformCooperativeId,
-    firstDay,
-    lastDay,
-  ]);
+  const probes = JSON.stringify(spans.map(probeOf));
+  const result = await db.raw(isPostgresHandle(db) ? POSTGRES : SQLITE, [probes, platformCooperativeId]);
   const rows: { i: number | string }[] = isPostgresHandle(db) ? result.rows : result;
   return new Set(rows.map((row) => Number(row.i)));
 }
