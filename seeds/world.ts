@@ -12,6 +12,7 @@ import { openCooperatives, openDesigns } from './data/open-cooperatives.js';
 import { platformCooperatives } from './data/platform-cooperatives.js';
 import { pledges, protocolCooperatives } from './data/protocol-cooperatives.js';
 import type { AssetKind, PlatformCooperativeSeed } from './data/types.js';
+import { DisjointSpans } from '../lib/intervals.js';
 import { createRandom, type Random } from './prng.js';
 
 export type * from './data/types.js';
@@ -198,7 +199,9 @@ function isInService(asset: AssetSeed, day: string): boolean {
 
 /**
  * Synthetic usage events over USAGE_FROM..USAGE_TO: exactly `count` of them, each on an
- * asset in service that day, by a member drawn with a skew towards frequent users.
+ * asset in service that day and free for the whole use (an asset is in one use at a time, as
+ * ingest requires; a draw that would overlap is drawn again), by a member drawn with a skew
+ * towards frequent users.
  */
 export function generateUsageEvents(world: World, seed: number, count = DEFAULT_EVENT_COUNT): UsageEventSeed[] {
   const random = createRandom(seed ^ 0x5eed);
@@ -211,6 +214,7 @@ export function generateUsageEvents(world: World, seed: number, count = DEFAULT_
   const weights = coops.map(({ coop, days }) => weightOf(coop, days.length));
   const events: UsageEventSeed[] = [];
   const sequence = new Map<string, number>();
+  const taken = new DisjointSpans();
   while (events.length < count) {
     const { coop, days, assets } = coops[random.weighted(weights)]!;
     const day = random.pick(days);
@@ -222,6 +226,9 @@ export function generateUsageEvents(world: World, seed: number, count = DEFAULT_
     const hours = nights > 0 ? nights * 24 : Math.round(random.between(shape.hours[0], shape.hours[1]) * 4) / 4;
     const startHour = nights > 0 ? 15 : random.int(6, 20);
     const startedAt = new Date(`${day}T${String(startHour).padStart(2, '0')}:00:00Z`);
+    const endedAt = startedAt.getTime() + hours * 3_600_000;
+    if (taken.overlaps(asset.id, startedAt.getTime(), endedAt)) continue;
+    taken.take(asset.id, startedAt.getTime(), endedAt);
     const member = Math.floor(coop.members * random.next() ** 2);
     const seq = (sequence.get(coop.id) ?? 0) + 1;
     sequence.set(coop.id, seq);
@@ -231,7 +238,7 @@ export function generateUsageEvents(world: World, seed: number, count = DEFAULT_
       assetId: asset.id,
       memberRef: `${coop.id}/m${member}`,
       startedAt: startedAt.toISOString(),
-      endedAt: new Date(startedAt.getTime() + hours * 3_600_000).toISOString(),
+      endedAt: new Date(endedAt).toISOString(),
       hours,
       km: Math.round(random.between(shape.km[0], shape.km[1]) * 10) / 10,
       nights,

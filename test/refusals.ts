@@ -1,7 +1,12 @@
 /**
  * Table-driven refusal checks for write tests: every caller that must be refused a write,
- * and an assertion that a refused write changed no row of the tables it could touch.
+ * an assertion that a refused write changed no row of the tables it could touch, and every
+ * string field of every mutation input (read from the subgraphs' SDL) with the strings the
+ * one validation layer must refuse.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse, type InputObjectTypeDefinitionNode, type ObjectTypeDefinitionNode, type TypeNode } from 'graphql';
 import type { Knex } from 'knex';
 import { expect } from 'vitest';
 import { issueToken, ROLES, type Role } from '../lib/auth.js';
@@ -110,4 +115,64 @@ export function refusalChecks(tables: Record<string, string[]>) {
   }
 
   return { snapshot, expectRefused, expectOnlyAllowed };
+}
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** The four strings every text field must refuse. */
+export const BAD_STRINGS: Record<string, string> = {
+  'a NUL': 'abc\u0000def',
+  'a lone surrogate': 'abc\ud800def',
+  'an over-long value': 'x'.repeat(20_000),
+  'whitespace only': ' \t\n ',
+};
+
+/** Every path to a String or ID leaf of an input type, lists entered at index 0: `['input', 'events', 0, 'memberRef']`. */
+function stringPaths(
+  inputs: Map<string, InputObjectTypeDefinitionNode>,
+  type: TypeNode,
+  at: (string | number)[],
+): (string | number)[][] {
+  if (type.kind === 'NonNullType') return stringPaths(inputs, type.type, at);
+  if (type.kind === 'ListType') return stringPaths(inputs, type.type, [...at, 0]);
+  const name = type.name.value;
+  if (name === 'String' || name === 'ID') return [at];
+  const input = inputs.get(name);
+  if (!input) return [];
+  return (input.fields ?? []).flatMap((field) => stringPaths(inputs, field.type, [...at, field.name.value]));
+}
+
+/** Each mutation of the given subgraphs and the string paths of its arguments, read from the subgraph's SDL. */
+export function mutationStringFields(
+  subgraphs: readonly string[],
+): { subgraph: string; mutation: string; paths: (string | number)[][] }[] {
+  return subgraphs.flatMap((subgraph) => {
+    const document = parse(fs.readFileSync(path.join(ROOT, 'subgraphs', subgraph, 'schema.graphql'), 'utf8'));
+    const inputs = new Map(
+      document.definitions
+        .filter((d): d is InputObjectTypeDefinitionNode => d.kind === 'InputObjectTypeDefinition')
+        .map((d) => [d.name.value, d]),
+    );
+    const mutation = document.definitions.find(
+      (d): d is ObjectTypeDefinitionNode => d.kind === 'ObjectTypeDefinition' && d.name.value === 'Mutation',
+    );
+    return (mutation?.fields ?? []).map((field) => ({
+      subgraph,
+      mutation: field.name.value,
+      paths: (field.arguments ?? []).flatMap((arg) => stringPaths(inputs, arg.type, [arg.name.value])),
+    }));
+  });
+}
+
+/** `input.events[0].memberRef` for `['input', 'events', 0, 'memberRef']`. */
+export const pathName = (at: (string | number)[]) =>
+  at.reduce<string>((name, part) => (typeof part === 'number' ? `${name}[${part}]` : `${name}.${part}`), '').slice(1);
+
+/** A deep copy of `value` with `replacement` at `at`. */
+export function withValueAt(value: unknown, at: (string | number)[], replacement: unknown): any {
+  const copy = structuredClone(value) as any;
+  let node = copy;
+  for (const part of at.slice(0, -1)) node = node[part];
+  node[at.at(-1)!] = replacement;
+  return copy;
 }

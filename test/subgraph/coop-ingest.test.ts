@@ -18,9 +18,10 @@ import {
   DUPLICATE_IN_BATCH,
   DUPLICATE_STORED,
   INGEST_LIMITS,
+  OVERLAPS_EXISTING_USE,
   STAY_KINDS,
   VEHICLE_KINDS,
-  checkBatchSize,
+  checkEnvelope,
   validateEvents,
   type UsageEventInput,
 } from '../../subgraphs/coop/ingest.js';
@@ -94,23 +95,30 @@ describe('usage ingest validation (pure)', () => {
     platformCooperativeId: 'coop-a',
     assets: new Map([[asset.id, asset]]),
     storedClientEventIds: new Set<string>(),
+    overlapsStored: new Set<number>(),
     now: new Date('2025-06-01T00:00:00Z'),
   };
+  /** The n-th of back-to-back six-minute uses of one bike from 2025-03-01: none overlaps another. */
   const event = (n: number): UsageEventInput => ({
     clientEventId: `e${n}`,
     assetId: asset.id,
     memberRef: `m${n % 7}`,
-    startedAt: '2025-03-01T08:00:00.000Z',
-    endedAt: '2025-03-01T09:00:00.000Z',
+    startedAt: new Date(Date.parse('2025-03-01T00:00:00.000Z') + n * 360_000).toISOString(),
+    endedAt: new Date(Date.parse('2025-03-01T00:00:00.000Z') + (n + 1) * 360_000).toISOString(),
     km: 3,
   });
+  const envelope = (events: UsageEventInput[]) => ({ platformCooperativeId: 'coop-a', events });
 
   it('takes 1 to 10,000 events and refuses any other batch size naming input.events', () => {
-    expect(() => checkBatchSize([event(1)])).not.toThrow();
-    expect(() => checkBatchSize(Array.from({ length: INGEST_LIMITS.maxEvents }, (_, i) => event(i)))).not.toThrow();
+    expect(() => checkEnvelope(envelope([event(1)]))).not.toThrow();
+    const full = Array.from({ length: INGEST_LIMITS.maxEvents }, (_, i) => event(i));
+    expect(() => checkEnvelope(envelope(full))).not.toThrow();
     for (const size of [0, INGEST_LIMITS.maxEvents + 1]) {
-      expect(() => checkBatchSize(Array.from({ length: size }, (_, i) => event(i)))).toThrow(/input\.events/);
+      expect(() => checkEnvelope(envelope(Array.from({ length: size }, (_, i) => event(i))))).toThrow(/input\.events/);
     }
+    expect(() => checkEnvelope({ platformCooperativeId: 'Coop A', events: [event(1)] })).toThrow(
+      /input\.platformCooperativeId/,
+    );
   });
 
   it('accepts a full batch of 10,000 distinct valid events, with their bin day and hours', () => {
@@ -118,7 +126,41 @@ describe('usage ingest validation (pure)', () => {
     const { rows, results } = validateEvents(events, context);
     expect(rows).toHaveLength(events.length);
     expect(results.every((result) => result.status === 'ACCEPTED' && result.reason === null)).toBe(true);
-    expect(rows[0]).toMatchObject({ day: '2025-03-01', hours: 1, km: 3, nights: 0, platform_cooperative_id: 'coop-a' });
+    expect(rows[0]).toMatchObject({
+      day: '2025-03-01',
+      hours: 0.1,
+      km: 3,
+      nights: 0,
+      platform_cooperative_id: 'coop-a',
+    });
+  });
+
+  it('accepts the first of overlapping uses of one asset and rejects the others, touching spans included', () => {
+    const at = (clientEventId: string, start: string, end: string): UsageEventInput => ({
+      ...event(0),
+      clientEventId,
+      startedAt: `2025-03-01T${start}:00.000Z`,
+      endedAt: `2025-03-01T${end}:00.000Z`,
+    });
+    const events = [
+      at('a', '10:00', '11:00'),
+      at('b', '10:30', '10:45'), // inside a
+      at('c', '09:00', '10:01'), // ends inside a
+      at('d', '11:00', '12:00'), // starts where a ends: no overlap
+      at('e', '09:00', '10:00'), // ends where a starts: no overlap
+      at('f', '08:00', '13:00'), // covers everything
+    ];
+    const { results } = validateEvents(events, { ...context, overlapsStored: new Set([4]) });
+    expect(results.map((r) => r.status)).toEqual([
+      'ACCEPTED',
+      'REJECTED',
+      'REJECTED',
+      'ACCEPTED',
+      'REJECTED',
+      'REJECTED',
+    ]);
+    expect(results[1]!.reason).toMatch(/^input\.events\[1\]\.startedAt: OVERLAPS_EXISTING_USE: .*earlier event/);
+    expect(results[4]!.reason).toMatch(/^input\.events\[4\]\.startedAt: OVERLAPS_EXISTING_USE: .*stored use/);
   });
 
   it('reads DateTime strictly: seconds and an offset required, calendar checked, offsets normalised', () => {
@@ -147,20 +189,29 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
   /** A co-op sharing homes and rooms, and one of them. */
   let stayCoopId: string;
   let stay: SharedAssetRow;
+  let stayFrom: string;
+  let stayTo: string;
   let operator: Record<string, string>;
   let sequence = 0;
 
-  /** A valid event of the vehicle co-op on `day`, with a fresh client id unless one is given. */
-  const event = (overrides: Partial<UsageEventInput> = {}): UsageEventInput => ({
-    clientEventId: `ingest-test:${engine}:${++sequence}`,
-    assetId: vehicles[0]!.id,
-    memberRef: `${coopId}/ingest-m1`,
-    startedAt: `${day}T08:00:00Z`,
-    endedAt: `${day}T09:30:00Z`,
-    km: 4.5,
-    nights: null,
-    ...overrides,
-  });
+  /**
+   * A valid event of the vehicle co-op on `day`, with a fresh client id unless one is given,
+   * in its own 50-second slot from 14:00 on (the sequence's minute; the first test's uses end by 13:45), so no two default events
+   * overlap and none overlaps a stored use (`day` has none, and the day before's end by then).
+   */
+  const event = (overrides: Partial<UsageEventInput> = {}): UsageEventInput => {
+    const start = Date.parse(`${day}T14:00:00Z`) + ++sequence * 60_000;
+    return {
+      clientEventId: `ingest-test:${engine}:${sequence}`,
+      assetId: vehicles[0]!.id,
+      memberRef: `${coopId}/ingest-m1`,
+      startedAt: new Date(start).toISOString(),
+      endedAt: new Date(start + 50_000).toISOString(),
+      km: 4.5,
+      nights: null,
+      ...overrides,
+    };
+  };
 
   const ingest = (platformCooperativeId: string, events: UsageEventInput[], headers: Record<string, string>) =>
     sg.query(INGEST, { input: { platformCooperativeId, events } }, headers);
@@ -257,7 +308,19 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
       }
     }
     expect(coopId, 'the seed has a vehicle co-op with an idle day').toBeDefined();
-    stay = assets.find((a) => STAY_KINDS.includes(a.kind) && inService(a, '2025-06-01'))!;
+    // A home or room with a free stay from 15:00 one day to 10:00 two days later.
+    const stored = await sg.db<UsageEventRow>('usage_events');
+    search: for (const candidate of assets.filter((a) => STAY_KINDS.includes(a.kind))) {
+      for (const on of eachDay('2025-01-01', '2025-12-29')) {
+        const [from, to] = [`${on}T15:00:00.000Z`, `${addDays(on, 2)}T10:00:00.000Z`];
+        const busyThen = stored.some((e) => e.asset_id === candidate.id && e.started_at < to && e.ended_at > from);
+        if (inService(candidate, on) && inService(candidate, addDays(on, 2)) && !busyThen) {
+          [stay, stayFrom, stayTo] = [candidate, from, to];
+          break search;
+        }
+      }
+    }
+    expect(stay, 'the seed has a home or room with a free stay').toBeDefined();
     stayCoopId = stay.platform_cooperative_id;
     operator = await bearer('coop-operator', coopId);
   }, 120_000);
@@ -301,6 +364,7 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
     // A fifth member, sent with an offset: the same UTC day, so the same bin, now visible.
     const fifth = event({
       km: 6.75,
+      assetId: vehicles[1]!.id,
       memberRef: `${coopId}/ingest-m5`,
       startedAt: `${day}T10:15:00+02:00`,
       endedAt: `${day}T11:00:00+02:00`,
@@ -345,28 +409,56 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
       [valid, 'ACCEPTED', null],
       [{ ...valid, km: 1 }, 'DUPLICATE', new RegExp(escape(DUPLICATE_IN_BATCH))],
       [{ ...stored }, 'DUPLICATE', new RegExp(escape(DUPLICATE_STORED))],
-      [event({ assetId: 'no-such-asset' }), 'REJECTED', /^assetId: no shared asset/],
-      [event({ assetId: otherCoopAsset.id }), 'REJECTED', /^assetId: .*another platform co-op/],
+      [event({ assetId: 'no-such-asset' }), 'REJECTED', /^input\.events\[3\]\.assetId: no shared asset/],
+      [event({ assetId: otherCoopAsset.id }), 'REJECTED', /^input\.events\[4\]\.assetId: .*another platform co-op/],
       [
         event({ assetId: notYet.id, startedAt: `${beforeService}T08:00:00Z`, endedAt: `${beforeService}T09:00:00Z` }),
         'REJECTED',
-        /^assetId: .*not in service/,
+        /^input\.events\[5\]\.assetId: .*not in service/,
       ],
-      [event({ endedAt: `${day}T08:00:00Z` }), 'REJECTED', /^endedAt must be after startedAt/],
-      [event({ endedAt: `${addDays(day, 32)}T08:00:00Z` }), 'REJECTED', /^endedAt must be at most 31 days/],
-      [event({ km: INGEST_LIMITS.maxKm + 0.5 }), 'REJECTED', /^km must be between 0 and 2000/],
-      [event({ km: -1 }), 'REJECTED', /^km must be between/],
-      [event({ nights: 1 }), 'REJECTED', /^nights applies only to homes and rooms \(HOME, ROOM\)/],
-      [event({ nights: -1 }), 'REJECTED', /^nights must be a whole number/],
-      [event({ memberRef: '' }), 'REJECTED', /^memberRef must not be empty/],
-      [event({ memberRef: '   ' }), 'REJECTED', /^memberRef must not be empty/],
-      [event({ memberRef: long }), 'REJECTED', /^memberRef must be at most 128 characters/],
-      [event({ clientEventId: '' }), 'REJECTED', /^clientEventId must not be empty/],
-      [event({ clientEventId: long }), 'REJECTED', /^clientEventId must be at most 128 characters/],
+      [event({ endedAt: `${day}T08:00:00Z` }), 'REJECTED', /^input\.events\[6\]\.endedAt: must be after startedAt/],
+      [
+        event({ endedAt: `${addDays(day, 32)}T08:00:00Z` }),
+        'REJECTED',
+        /^input\.events\[7\]\.endedAt: must be at most 31 days/,
+      ],
+      [
+        event({ km: INGEST_LIMITS.maxKm + 0.5 }),
+        'REJECTED',
+        /^input\.events\[8\]\.km: must be a number from 0 to 2000/,
+      ],
+      [event({ km: -1 }), 'REJECTED', /^input\.events\[9\]\.km: must be a number from 0/],
+      [
+        event({ nights: 1 }),
+        'REJECTED',
+        /^input\.events\[10\]\.nights: applies only to homes and rooms \(HOME, ROOM\)/,
+      ],
+      [event({ nights: -1 }), 'REJECTED', /^input\.events\[11\]\.nights: must be an integer from 0 to 31/],
+      [event({ memberRef: '' }), 'REJECTED', /^input\.events\[12\]\.memberRef: must not be empty/],
+      [event({ memberRef: '   ' }), 'REJECTED', /^input\.events\[13\]\.memberRef: must not be empty/],
+      [event({ memberRef: long }), 'REJECTED', /^input\.events\[14\]\.memberRef: must be at most 128 characters/],
+      [event({ clientEventId: '' }), 'REJECTED', /^input\.events\[15\]\.clientEventId: must not be empty/],
+      [
+        event({ clientEventId: long }),
+        'REJECTED',
+        /^input\.events\[16\]\.clientEventId: must be at most 128 characters/,
+      ],
       [
         event({ startedAt: `${tomorrow}T08:00:00Z`, endedAt: `${tomorrow}T09:00:00Z` }),
         'REJECTED',
-        /^startedAt must not be in the future/,
+        /^input\.events\[17\]\.startedAt: must not be in the future/,
+      ],
+      [event({ memberRef: `${coopId}/m\u0000` }), 'REJECTED', /^input\.events\[18\]\.memberRef: must be plain text/],
+      [event({ clientEventId: 'e\ud800' }), 'REJECTED', /^input\.events\[19\]\.clientEventId: must be plain text/],
+      [
+        event({ startedAt: valid.startedAt, endedAt: valid.endedAt, memberRef: `${coopId}/ingest-m3` }),
+        'REJECTED',
+        new RegExp(`^input\\.events\\[20\\]\\.startedAt: ${OVERLAPS_EXISTING_USE}: .*earlier event of this batch`),
+      ],
+      [
+        event({ startedAt: stored.startedAt, endedAt: stored.endedAt, memberRef: `${coopId}/ingest-m4` }),
+        'REJECTED',
+        new RegExp(`^input\\.events\\[21\\]\\.startedAt: ${OVERLAPS_EXISTING_USE}: .*a stored use`),
       ],
     ];
     const outcome = await ingestOk(cases.map(([e]) => e));
@@ -391,8 +483,8 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
       clientEventId: `ingest-test:${engine}:${++sequence}`,
       assetId: stay.id,
       memberRef: `${stayCoopId}/ingest-guest`,
-      startedAt: '2025-06-01T15:00:00Z',
-      endedAt: '2025-06-03T10:00:00Z',
+      startedAt: stayFrom,
+      endedAt: stayTo,
       ...overrides,
     });
     const stays = [stayEvent({ nights: 2 }), stayEvent({ km: 3 }), stayEvent({ nights: 32 })];
@@ -400,8 +492,10 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
       await ingest(stayCoopId, stays, await bearer('coop-operator', stayCoopId)),
     ).ingestUsage;
     expect(stayOutcome.results.map((r) => r.status)).toEqual(['ACCEPTED', 'REJECTED', 'REJECTED']);
-    expect(stayOutcome.results[1]!.reason).toMatch(/^km applies only to vehicles \(CAR, E_BIKE, BIKE, CARGO_BIKE\)/);
-    expect(stayOutcome.results[2]!.reason).toMatch(/^nights must be a whole number between 0 and 31/);
+    expect(stayOutcome.results[1]!.reason).toMatch(
+      /^input\.events\[1\]\.km: applies only to vehicles \(CAR, E_BIKE, BIKE, CARGO_BIKE\)/,
+    );
+    expect(stayOutcome.results[2]!.reason).toMatch(/^input\.events\[2\]\.nights: must be an integer from 0 to 31/);
     await expectBinsExact(stayCoopId);
   });
 
@@ -530,15 +624,22 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
 
   it('ingests 1,000 events in a handful of SQL statements, rebuilding only the bins it touched', async () => {
     const month = monthOf(day);
-    const days = eachDay(month.from, month.to).filter((d) => vehicles.every((v) => inService(v, d)));
+    // Late-evening slots of three seconds, on days when no stored use of these vehicles reaches them.
+    const stored = await sg.db<UsageEventRow>('usage_events').whereIn(
+      'asset_id',
+      vehicles.map((v) => v.id),
+    );
+    const free = (on: string) =>
+      !stored.some((e) => e.started_at < `${on}T23:59:59.999Z` && e.ended_at > `${on}T22:00:00.000Z`);
+    const days = eachDay(month.from, month.to).filter((d) => vehicles.every((v) => inService(v, d)) && free(d));
     const batch = Array.from({ length: 1_000 }, (_, i) => {
       const on = days[i % Math.min(days.length, 10)]!;
-      const hour = String(6 + (i % 12)).padStart(2, '0');
+      const start = Date.parse(`${on}T22:00:00Z`) + i * 3_000;
       return event({
         assetId: vehicles[i % vehicles.length]!.id,
         memberRef: `${coopId}/ingest-bulk-${i % 40}`,
-        startedAt: `${on}T${hour}:00:00Z`,
-        endedAt: `${on}T${hour}:30:00Z`,
+        startedAt: new Date(start).toISOString(),
+        endedAt: new Date(start + 2_000).toISOString(),
         km: (i % 50) / 4,
       });
     });

@@ -3,14 +3,16 @@ import { NotFoundError } from '../../../lib/errors.js';
 import { insertChunks } from '../../../lib/db.js';
 import {
   DUPLICATE_STORED,
-  checkBatchSize,
+  checkEnvelope,
   lookupKeys,
   summarize,
+  useSpans,
   validateEvents,
   type IngestOutcome,
   type UsageEventInput,
 } from '../ingest.js';
 import { ensureMonthPartitions } from './partitions.js';
+import { spansOverlappingStoredUses } from './overlaps.js';
 import { chunked, rebuildBins } from './queries.js';
 import type { PlatformCooperativeRow, SharedAssetRow, UsageEventRow } from './tables.js';
 
@@ -44,12 +46,14 @@ async function insertNewEvents(trx: Knex.Transaction, rows: readonly UsageEventR
 
 /**
  * Ingests one batch of a co-op's usage events: validates each event against the batch's
- * assets and the co-op's stored client ids, inserts the accepted ones and rebuilds the bins
+ * assets, the co-op's stored client ids and its stored uses of the same assets, inserts the accepted ones and rebuilds the bins
  * of the days they fall on, all in one transaction (nested as a savepoint when `db` is
  * already one). Locking the co-op's row first makes concurrent batches of one co-op take
  * turns on PostgreSQL, so each sees the other's events and its bins stay exact; SQLite
  * serialises writes anyway. A constant number of statements per batch: one lookup of the
- * co-op, and per 500 keys one of assets, one of client ids, one insert and two for the bins.
+ * co-op, one for the stored uses the events overlap, and per 500 keys one of assets, one of
+ * client ids, one insert and two for the bins. Overlaps are exact under concurrency too: an
+ * asset belongs to one co-op, and the co-op's batches take turns.
  */
 export async function ingestUsage(
   db: Knex,
@@ -57,7 +61,7 @@ export async function ingestUsage(
   events: readonly UsageEventInput[],
   now: Date = new Date(),
 ): Promise<IngestOutcome> {
-  checkBatchSize(events);
+  checkEnvelope({ platformCooperativeId, events });
   const keys = lookupKeys(events);
   return db.transaction(async (trx) => {
     const coop = await trx<PlatformCooperativeRow>('platform_cooperatives')
@@ -76,10 +80,12 @@ export async function ingestUsage(
         .whereIn('client_event_id', chunk)
         .select('client_event_id'),
     );
+    const overlapsStored = await spansOverlappingStoredUses(trx, platformCooperativeId, useSpans(events));
     const { rows, results } = validateEvents(events, {
       platformCooperativeId,
       assets: new Map(assets.map((asset) => [asset.id, asset])),
       storedClientEventIds: new Set(stored.map((row) => row.client_event_id)),
+      overlapsStored,
       now,
     });
     await ensureMonthPartitions(

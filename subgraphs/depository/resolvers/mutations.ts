@@ -12,43 +12,20 @@ import type { SubgraphContext } from '../../../lib/subgraph.js';
 import type { AdaptationRow } from '../db/tables.js';
 import * as w from '../db/writes.js';
 import type { DepositoryLoaders } from '../loaders.js';
-import { slugId, text } from '../../../lib/validate.js';
-import { pastDay, version } from './validate.js';
+import { parseInput } from '../../../lib/validate.js';
+import {
+  adoptAdaptationInput,
+  proposeAdaptationInput,
+  publishReleaseInput,
+  setAdaptationStatusInput,
+  type AdaptationStatus,
+  type AdoptAdaptationInput,
+  type ProposeAdaptationInput,
+  type PublishReleaseInput,
+  type SetAdaptationStatusInput,
+} from './validate.js';
 
 type Context = SubgraphContext<DepositoryLoaders>;
-type AdaptationStatus = 'LOCAL' | 'PROPOSED_UPSTREAM' | 'MERGED_UPSTREAM';
-
-export const MAX_NOTES_LENGTH = 5000;
-export const MAX_TITLE_LENGTH = 200;
-export const MAX_DESCRIPTION_LENGTH = 5000;
-
-/** The `PublishReleaseInput` fields as the client sent them. */
-export interface PublishReleaseInput {
-  applicationId: string;
-  version: string;
-  releasedOn: string;
-  notes: string;
-}
-
-/** The `ProposeAdaptationInput` fields as the client sent them. */
-export interface ProposeAdaptationInput {
-  applicationId: string;
-  cityId: string;
-  title: string;
-  description: string;
-}
-
-/** The `AdoptAdaptationInput` fields as the client sent them. */
-export interface AdoptAdaptationInput {
-  adaptationId: string;
-  cityId: string;
-}
-
-/** The `SetAdaptationStatusInput` fields as the client sent them. */
-export interface SetAdaptationStatusInput {
-  adaptationId: string;
-  status: AdaptationStatus;
-}
 
 /**
  * The status moves there are: a city offers its own adaptation upstream; the application's
@@ -91,11 +68,12 @@ function requireViewer(viewer: Viewer | null): Viewer {
 export const Mutation = {
   async publishRelease(_: unknown, { input }: { input: PublishReleaseInput }, { db, loaders, viewer }: Context) {
     requireScope(viewer, 'depository-maintainer', input.applicationId);
+    const checked = parseInput(publishReleaseInput, input);
     const release = await w.publishRelease(db, {
-      application_id: slugId('input.applicationId', input.applicationId),
-      version: version('input.version', input.version),
-      released_on: pastDay('input.releasedOn', input.releasedOn),
-      notes: text('input.notes', input.notes, MAX_NOTES_LENGTH),
+      application_id: checked.applicationId,
+      version: checked.version,
+      released_on: checked.releasedOn,
+      notes: checked.notes,
     });
     // Later fields and mutations of this request must see the new release, not a cached list.
     loaders.release.clear(release.id).prime(release.id, release);
@@ -105,11 +83,12 @@ export const Mutation = {
 
   async proposeAdaptation(_: unknown, { input }: { input: ProposeAdaptationInput }, { db, loaders, viewer }: Context) {
     requireScope(viewer, 'city-admin', input.cityId);
+    const checked = parseInput(proposeAdaptationInput, input);
     const adaptation = await w.proposeAdaptation(db, {
-      application_id: slugId('input.applicationId', input.applicationId),
-      city_id: slugId('input.cityId', input.cityId),
-      title: text('input.title', input.title, MAX_TITLE_LENGTH),
-      description: text('input.description', input.description, MAX_DESCRIPTION_LENGTH),
+      application_id: checked.applicationId,
+      city_id: checked.cityId,
+      title: checked.title,
+      description: checked.description,
       status: 'LOCAL',
       created_on: toDay(new Date()),
     });
@@ -121,13 +100,10 @@ export const Mutation = {
 
   async adoptAdaptation(_: unknown, { input }: { input: AdoptAdaptationInput }, { db, loaders, viewer }: Context) {
     requireScope(viewer, 'city-admin', input.cityId);
-    const { adaptation, newlyAdopted } = await w.adoptAdaptation(
-      db,
-      slugId('input.adaptationId', input.adaptationId),
-      slugId('input.cityId', input.cityId),
-    );
+    const checked = parseInput(adoptAdaptationInput, input);
+    const { adaptation, newlyAdopted } = await w.adoptAdaptation(db, checked.adaptationId, checked.cityId);
     loaders.adopterIdsOfAdaptation.clear(adaptation.id);
-    loaders.adoptedAdaptationsOfCity.clear(input.cityId);
+    loaders.adoptedAdaptationsOfCity.clear(checked.cityId);
     return { adaptation, newlyAdopted };
   },
 
@@ -137,13 +113,14 @@ export const Mutation = {
     { db, loaders, viewer }: Context,
   ) {
     requireViewer(viewer);
-    const stored = await w.findAdaptation(db, slugId('input.adaptationId', input.adaptationId));
-    const responsible = responsibleFor(stored, input.status);
+    const { adaptationId, status } = parseInput(setAdaptationStatusInput, input);
+    const stored = await w.findAdaptation(db, adaptationId);
+    const responsible = responsibleFor(stored, status);
     requireScope(viewer, responsible.role, responsible.scope);
-    if (!MOVES.some((move) => move.from === stored.status && move.to === input.status)) {
-      throw new BadInputError('input.status', refusedMove(stored, input.status));
+    if (!MOVES.some((move) => move.from === stored.status && move.to === status)) {
+      throw new BadInputError('input.status', refusedMove(stored, status));
     }
-    const adaptation = await w.setAdaptationStatus(db, stored.id, stored.status, input.status);
+    const adaptation = await w.setAdaptationStatus(db, stored.id, stored.status, status);
     loaders.adaptation.clear(adaptation.id).prime(adaptation.id, adaptation);
     loaders.adaptationsOfApplication.clear(adaptation.application_id);
     loaders.adaptationsOfCity.clear(adaptation.city_id);

@@ -1,12 +1,23 @@
-/** Checks of league mutation input beyond the shared ones in lib/validate.ts. */
-import { BadInputError } from '../../../lib/errors.js';
+/**
+ * The league's mutation inputs as zod schemas built from the shared rules of
+ * lib/validate.ts: every field of every input is checked by them before anything is written.
+ */
+import { z } from 'zod';
+import { amount, int, slug, text } from '../../../lib/validate.js';
 
-/** An amount of money: more than 0, at most `max`, and whole cents (at most 2 decimal places). */
-export function amount(path: string, value: number, max: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new BadInputError(path, `must be more than 0, got ${value}.`);
-  if (value > max) throw new BadInputError(path, `must be at most ${max}, got ${value}.`);
-  if (Number(value.toFixed(2)) !== value) {
-    throw new BadInputError(path, `must have at most 2 decimal places, got ${value}.`);
-  }
-  return value;
-}
+export const MAX_PLEDGE_EUR = 1_000_000_000;
+export const PLEDGE_YEARS = { min: 2000, max: 2100 } as const;
+export const MAX_PURPOSE_LENGTH = 500;
+
+/** `RecordPledgeInput`. The application is another subgraph's, so only its id's format is checked. */
+export const recordPledgeInput = z.object({
+  cityId: slug(),
+  protocolCooperativeId: slug(),
+  applicationId: slug().nullish(),
+  amountEur: amount(MAX_PLEDGE_EUR),
+  year: int(PLEDGE_YEARS.min, PLEDGE_YEARS.max),
+  purpose: text(MAX_PURPOSE_LENGTH),
+});
+
+/** The `RecordPledgeInput` fields as the client sent them. */
+export type RecordPledgeInput = z.input<typeof recordPledgeInput>;

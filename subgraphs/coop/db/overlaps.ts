@@ -1,0 +1,77 @@
+/**
+ * Which of a batch's uses overlap a use already stored for the same asset: one query per
+ * batch, whatever its size, on either engine. The batch travels as a single JSON parameter
+ * (a row set on both engines), so the statement has two parameters however many events it
+ * checks, and each span is looked up through the (asset_id, started_at) index of migration
+ * 0006: the cost grows with the batch, not with the events stored.
+ */
+import type { Knex } from 'knex';
+import { INGEST_LIMITS, type UseSpan } from '../ingest.js';
+import { isPostgresHandle } from './partitions.js';
+
+const MAX_DURATION_MS = INGEST_LIMITS.maxDurationHours * 3_600_000;
+
+/** A span as the query reads it: `lo` is the earliest start a stored use overlapping it can have. */
+interface Probe {
+  i: number;
+  a: string;
+  s: string;
+  e: string;
+  lo: string;
+}
+
+/**
+ * Stored uses last at most INGEST_LIMITS.maxDurationHours, so one overlapping [s, e) started
+ * after s minus that: the lower bound keeps each lookup a short range of the index.
+ */
+const probeOf = (span: UseSpan): Probe => ({
+  i: span.index,
+  a: span.assetId,
+  s: span.startedAt,
+  e: span.endedAt,
+  lo: new Date(Date.parse(span.startedAt) - MAX_DURATION_MS).toISOString(),
+});
+
+/**
+ * PostgreSQL: the batch as a record set, each span looked up on its own (a lateral subquery
+ * with LIMIT 1, so the planner cannot turn it into a hash join over all of the co-op's
+ * events); the day bounds let execution skip every month partition the span cannot touch.
+ */
+const POSTGRES = `
+  select b.i from json_to_recordset(?::json) as b(i int, a text, s text, e text, lo text)
+  cross join lateral (
+    select 1 from usage_events u
+    where u.platform_cooperative_id = ? and u.asset_id = b.a
+      and u.day between substr(b.lo, 1, 10) and substr(b.e, 1, 10)
+      and u.started_at >= b.lo and u.started_at < b.e and u.ended_at > b.s
+    limit 1
+  ) as hit`;
+
+/** SQLite: the batch through json_each, the same conditions (its planner keeps to the index per span). */
+const SQLITE = `
+  select json_extract(b.value, '$.i') as i from json_each(?) as b
+  where exists (
+    select 1 from usage_events u
+    where u.platform_cooperative_id = ?
+      and u.asset_id = json_extract(b.value, '$.a')
+      and u.started_at >= json_extract(b.value, '$.lo')
+      and u.started_at < json_extract(b.value, '$.e')
+      and u.ended_at > json_extract(b.value, '$.s')
+  )`;
+
+/**
+ * The batch indexes of the spans whose [startedAt, endedAt) overlaps a stored use of the same
+ * asset by the co-op. Instants are compared as text: every stored instant is the canonical
+ * `toISOString()` form, whose order is time order.
+ */
+export async function spansOverlappingStoredUses(
+  db: Knex | Knex.Transaction,
+  platformCooperativeId: string,
+  spans: readonly UseSpan[],
+): Promise<Set<number>> {
+  if (spans.length === 0) return new Set();
+  const probes = JSON.stringify(spans.map(probeOf));
+  const result = await db.raw(isPostgresHandle(db) ? POSTGRES : SQLITE, [probes, platformCooperativeId]);
+  const rows: { i: number | string }[] = isPostgresHandle(db) ? result.rows : result;
+  return new Set(rows.map((row) => Number(row.i)));
+}
