@@ -146,7 +146,7 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
 /** `input.events[3].memberRef` from zod's path, under the argument's name. */
 function pathOf(root: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>(
-    (at, part) => (typeof part === 'number' ? `${at}[${part}]` : `${at}.${String(part)}`),
+    (at, part) => (typeof part === 'number' ? `${at}[${part}]` : at === '' ? String(part) : `${at}.${String(part)}`),
     root,
   );
 }
@@ -166,12 +166,4 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, root 
   if (parsed.success) return parsed.data;
   const { path, message } = firstProblem(root, parsed.error);
   throw new BadInputError(path, message);
-}
-
-/**
- * A single slug id checked outside a mutation input (production's run still checks its ids
- * one by one); the same rule as `slug`.
- */
-export function slugId(path: string, value: string, maxLength = MAX_ID_LENGTH): string {
-  return parseInput(slug(maxLength), value, path);
 }

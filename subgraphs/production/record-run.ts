@@ -11,7 +11,8 @@ import { BadInputError, NotFoundError } from '../../lib/errors.js';
 import * as q from './db/queries.js';
 import type { ProductionRunRow } from './db/tables.js';
 import { cityExists, coopFacts, type OwnerAccess } from './owners.js';
-import { parseInput, recordRunInputSchema } from './resolvers/validate.js';
+import { parseInput } from '../../lib/validate.js';
+import { recordRunInputSchema } from './resolvers/validate.js';
 
 /** The `RecordProductionRunInput` of the schema, as the resolver receives it. */
 export interface RecordProductionRunInput {
@@ -35,7 +36,7 @@ const path = (field: keyof RecordProductionRunInput): string => `input.${field}`
  * tested at a fixed time.
  */
 export function checkRunInput(input: RecordProductionRunInput, now: Date): RecordProductionRunInput {
-  return parseInput(recordRunInputSchema(now), input, 'input.');
+  return parseInput(recordRunInputSchema(now), input);
 }
 
 /**

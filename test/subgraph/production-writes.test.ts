@@ -516,7 +516,7 @@ describe.each(ENGINES)('on $name', (engine) => {
       [
         'an asset id that is no slug',
         () => ({ assetIds: [spareAssetIds[0]!, spareAssetIds[1]!, 'Asset #3'] }),
-        { code: 'BAD_USER_INPUT', argumentName: 'input.assetIds' },
+        { code: 'BAD_USER_INPUT', argumentName: 'input.assetIds[2]' },
       ],
       [
         'the same asset twice',
@@ -571,7 +571,7 @@ describe.each(ENGINES)('on $name', (engine) => {
       [
         'a lone surrogate in an asset id',
         () => ({ assetIds: [spareAssetIds[0]!, spareAssetIds[1]!, 'asset-\ud800'] }),
-        { code: 'BAD_USER_INPUT', argumentName: 'input.assetIds' },
+        { code: 'BAD_USER_INPUT', argumentName: 'input.assetIds[2]' },
       ],
       [
         'an overlong design id',

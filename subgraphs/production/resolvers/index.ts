@@ -31,7 +31,8 @@ import { recordProductionRun, type RecordProductionRunInput } from '../record-ru
 import { decideAssetOrigin, decideDelivery, type Decision } from '../consent.js';
 import type { OwnerAccess } from '../owners.js';
 import type { SubgraphContext } from '../../../lib/subgraph.js';
-import { assetDecisionSchema, deliveryDecisionSchema, parseInput } from './validate.js';
+import { parseInput } from '../../../lib/validate.js';
+import { assetDecisionSchema, deliveryDecisionSchema } from './validate.js';
 
 type IdArgs = { id: string };
 
@@ -57,7 +58,7 @@ const ownerAccess = ({ settings, subgraphSecret }: Context): OwnerAccess => ({
 const deliveryDecision =
   (decision: Decision) =>
   async (_: unknown, args: { runId: string }, { db, loaders, viewer, logger }: Context) => {
-    const { runId } = parseInput(deliveryDecisionSchema, args);
+    const { runId } = parseInput(deliveryDecisionSchema, args, '');
     const admin = await decideDelivery(db, viewer, runId, decision);
     logger.info({ runId, decision, subject: admin.subject }, 'production run delivery answered');
     return { run: await loaders.productionRun.load(runId) };
@@ -66,7 +67,7 @@ const deliveryDecision =
 /** A resolver for `confirmAssetOrigin` or `declineAssetOrigin`. */
 const assetDecision =
   (decision: Decision) => async (_: unknown, args: { runId: string; assetIds: string[] }, context: Context) => {
-    const { runId, assetIds } = parseInput(assetDecisionSchema, args);
+    const { runId, assetIds } = parseInput(assetDecisionSchema, args, '');
     const { db, loaders, viewer, logger } = context;
     const operator = await decideAssetOrigin(db, ownerAccess(context), viewer, runId, assetIds, decision);
     logger.info({ runId, assetIds, decision, subject: operator.subject }, 'production run asset claims answered');

@@ -3,12 +3,10 @@
  * of lib/validate.ts (slug ids; every id refuses control characters, lone surrogates and
  * overlong values, since a slug admits none of them). A refusal is a BAD_USER_INPUT naming
  * the field (`input.units`, `assetIds`), and is raised before anything is read or written.
- * Kept here, beside the resolvers, so it can be folded into a shared zod layer later.
  */
 import { z } from 'zod';
-import { BadInputError } from '../../../lib/errors.js';
 import { latestToday } from '../../../lib/dates.js';
-import { MAX_ID_LENGTH, slugId } from '../../../lib/validate.js';
+import { int, isoDate, slug } from '../../../lib/validate.js';
 
 /** Most units one run may record. */
 export const MAX_RUN_UNITS = 10_000;
@@ -29,17 +27,6 @@ export const EARLIEST_RUN_DAY = '2000-01-01';
  * than the default.
  */
 const MAX_FOREIGN_ID_LENGTH = 100;
-
-/** A slug id of at most `max` characters, by lib/validate.ts's rule and message. */
-const slug = (max = MAX_ID_LENGTH) =>
-  z.string().superRefine((value, ctx) => {
-    try {
-      slugId('', value, max);
-    } catch (error) {
-      // The message after lib/validate's "Argument "": " prefix; the path is added on refusal.
-      ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^Argument "": /, '') });
-    }
-  });
 
 /** A list of distinct asset ids, 0 (or 1) to MAX_ASSETS_PER_CALL of them, bounded before each is checked. */
 const assetIdList = (min: number) =>
@@ -64,12 +51,8 @@ export function recordRunInputSchema(now: Date) {
     .object({
       cooperativeId: slug(),
       designId: slug(),
-      units: z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_RUN_UNITS, {
-        error: (issue) => `must be an integer from 1 to ${MAX_RUN_UNITS}, got ${String(issue.input)}.`,
-      }),
-      completedOn: z.string().refine((day) => day >= EARLIEST_RUN_DAY && day <= today, {
-        error: (issue) => `must be a day from ${EARLIEST_RUN_DAY} to today (${today}), got ${String(issue.input)}.`,
-      }),
+      units: int(1, MAX_RUN_UNITS),
+      completedOn: isoDate(EARLIEST_RUN_DAY, () => today),
       cityId: slug(MAX_FOREIGN_ID_LENGTH),
       platformCooperativeId: slug(MAX_FOREIGN_ID_LENGTH),
       electricityFactorId: slug(),
@@ -92,16 +75,3 @@ export const deliveryDecisionSchema = z.object({ runId: slug() });
 
 /** The arguments of `confirmAssetOrigin` and `declineAssetOrigin`. */
 export const assetDecisionSchema = z.object({ runId: slug(), assetIds: assetIdList(1) });
-
-/**
- * Parses `value` with `schema`; the first problem becomes a BadInputError naming its field
- * under `prefix` (`input.assetIds`), with the position in a list in the message.
- */
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown, prefix = ''): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const [field, ...rest] = issue.path.map(String);
-  const where = rest.length > 0 ? ` (at ${rest.join('.')})` : '';
-  throw new BadInputError(`${prefix}${field ?? 'input'}`, `${issue.message}${where}`);
-}
