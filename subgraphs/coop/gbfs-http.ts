@@ -9,13 +9,7 @@ import type { Knex } from 'knex';
 import { GBFS_BASE_URL_HEADER, headerValue, sendJson, type Refusal, type RequestHandler } from '../../lib/http.js';
 import { isWebUrl } from '../../lib/interop.js';
 import type { Secrets } from '../../lib/secrets.js';
-import {
-  GBFS_EXPORT_FEEDS,
-  GbfsNotPublishedError,
-  buildGbfsFeed,
-  vehicleIdKey,
-  type GbfsExportFeed,
-} from './interop/gbfs-export.js';
+import { GBFS_EXPORT_FEEDS, GbfsNotPublishedError, buildGbfsFeed, type GbfsExportFeed } from './interop/gbfs-export.js';
 
 /** `/gbfs/<co-op id>/<feed>.json`; co-op ids are slugs. */
 export const GBFS_PATH = /^\/gbfs\/([a-z0-9]+(?:-[a-z0-9]+)*)\/([a-z_]+)\.json$/;
@@ -31,7 +25,6 @@ export interface GbfsHandlerOptions {
 
 /** Serves the GBFS feeds of the coop database; resolves to null for every other path. */
 export function createGbfsHandler(options: GbfsHandlerOptions): RequestHandler {
-  const idKey = vehicleIdKey(options.secrets.subgraphSecret);
   const now = options.now ?? (() => new Date());
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -59,7 +52,7 @@ export function createGbfsHandler(options: GbfsHandlerOptions): RequestHandler {
       return '/gbfs';
     }
     try {
-      const document = await buildGbfsFeed(options.db, match[1]!, feed, { baseUrl, now: now(), idKey });
+      const document = await buildGbfsFeed(options.db, match[1]!, feed, { baseUrl, now: now() });
       sendJson(res, 200, document.body, { 'cache-control': `public, max-age=${document.ttl}` });
     } catch (error) {
       if (!(error instanceof GbfsNotPublishedError)) throw error;

@@ -79,6 +79,7 @@ export const resolvers: Resolvers<CoopLoaders> = {
     attributionOrganizationName: (system: GbfsSystemRow) => system.attribution_organization_name,
     attributionUrl: (system: GbfsSystemRow) => system.attribution_url,
     importedVersion: (system: GbfsSystemRow) => system.source_version,
+    operationalFeedUrl: (system: GbfsSystemRow) => system.operational_feed_url ?? null,
     updatedAt: (system: GbfsSystemRow) => system.updated_at,
     vehicleTypes: (system: GbfsSystemRow, _: unknown, { loaders }) =>
       loaders.vehicleTypesOfCoop.load(system.platform_cooperative_id),
