@@ -245,6 +245,12 @@ export function buildCatalog(index: CatalogIndex, context: BuildContext): Quad[]
         (system.operationalFeedUrl
           ? ` Live availability: the co-op's own operational feed at ${system.operationalFeedUrl}.`
           : ' Live availability is not published here.'),
+      // The feeds describe the system as it has been since it last changed.
+      temporal: period(
+        `period-gbfs-${system.platformCooperativeId}`,
+        system.updatedAt.slice(0, 10),
+        context.today > system.updatedAt.slice(0, 10) ? context.today : system.updatedAt.slice(0, 10),
+      ),
       spatial: city ? cityPlace(city) : world(),
       keywords: ['GBFS', 'bike sharing', 'shared mobility', 'stations', 'platform cooperatives'],
       themes: [THEMES.TRAN, THEMES.REGI],

@@ -79,6 +79,8 @@ export interface GbfsEntry {
   /** The path of its discovery file at the gateway, `/gbfs/<id>/gbfs.json`. */
   path: string;
   systemName: string;
+  /** When the system, its types or stations last changed (ISO 8601): the feeds describe it since then. */
+  updatedAt: string;
   licenseId: string | null;
   licenseUrl: string | null;
   /** The co-op's own live feed, when known: the catalogue points to it for availability. */
@@ -128,7 +130,7 @@ const EMISSION_FACTORS = `query CatalogEmissionFactors($first: Int!, $after: Str
 const GBFS_SYSTEMS = `query CatalogGbfs($first: Int!, $after: String) {
   platformCooperatives(first: $first, after: $after) {
     pageInfo { hasNextPage endCursor }
-    nodes { id name gbfs city { id } vehicleSharingSystem { name licenseId licenseUrl operationalFeedUrl } }
+    nodes { id name gbfs city { id } vehicleSharingSystem { name updatedAt licenseId licenseUrl operationalFeedUrl } }
   }
 }`;
 
@@ -139,6 +141,7 @@ interface GbfsNode {
   city: { id: string } | null;
   vehicleSharingSystem: {
     name: string;
+    updatedAt: string;
     licenseId: string | null;
     licenseUrl: string | null;
     operationalFeedUrl: string | null;
@@ -199,6 +202,7 @@ export async function loadIndex(execute: Execute, pageSize: number): Promise<Cat
             cityId: coop.city?.id ?? null,
             path: coop.gbfs,
             systemName: coop.vehicleSharingSystem.name,
+            updatedAt: coop.vehicleSharingSystem.updatedAt,
             licenseId: coop.vehicleSharingSystem.licenseId,
             licenseUrl: coop.vehicleSharingSystem.licenseUrl,
             operationalFeedUrl: coop.vehicleSharingSystem.operationalFeedUrl,
