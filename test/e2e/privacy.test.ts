@@ -18,15 +18,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, eachDay } from '../../lib/dates.js';
+import { prepareDatabase } from '../../seeds/prepare.js';
 import { cities } from '../../seeds/data/cities.js';
 import { platformCooperatives } from '../../seeds/data/platform-cooperatives.js';
 import { createRandom } from '../../seeds/prng.js';
 import { SHARING_METHODOLOGY } from '../../subgraphs/coop/sharing.js';
-import { bearer, dataOf, SETTINGS, startTestStack, type TestStack } from '../harness.js';
+import { dropSchema, postgresDatabase, postgresUnavailable } from '../engines.js';
+import { bearer, dataOf, SETTINGS, startTestStack, startTestSubgraph, TEST_SEED, type TestStack } from '../harness.js';
 import { SHARING_SPLIT } from '../queries.js';
 import { calendarCell, loadRawData, publishedCells, recompute, type RawData } from '../recompute.js';
 
 const k = SETTINGS.suppressionK;
+const unavailable = await postgresUnavailable();
+if (unavailable) {
+  if (process.env.CI) throw new Error(`CI requires PostgreSQL: ${unavailable}`);
+  console.warn(`PostgreSQL leg skipped: ${unavailable}`);
+}
 const FIGURES = `period { from to } assets assetHours uses memberDays activeMembers hoursInUse utilizationRate
   usersPerAsset kmShared nightsShared avoidedKgCO2e suppressed suppressionThreshold methodology`;
 
@@ -364,3 +371,62 @@ describe('rule 4: feeds describe, they do not watch', () => {
     console.info(`rule 4: ${urls.length} GBFS files unchanged by one ingested trip`);
   });
 });
+
+describe.skipIf(unavailable !== null)('on PostgreSQL', () => {
+  const database = postgresDatabase('coop', 'privacy');
+  afterAll(() => dropSchema(database));
+
+  it('answers every co-op cell and a hidden and an empty day of each exactly as SQLite does', async () => {
+    await dropSchema(database);
+    await prepareDatabase('coop', database, { seed: TEST_SEED });
+    const postgres = await startTestSubgraph('coop', { database });
+    try {
+      const members = binMembers();
+      const fields: string[] = [];
+      for (const id of coopIds) {
+        for (const year of years) {
+          cellsOf(year).forEach((cell, i) =>
+            fields.push(
+              `c_${id.replaceAll('-', '_')}_${year}_${i}: platformCooperative(id: "${id}") { sharing(period: { from: "${cell.from}", to: "${cell.to}" }) { ${FIGURES} } }`,
+            ),
+          );
+          const days = eachDay(`${year}-01-01`, `${year}-12-31`);
+          const hidden = days.find(
+            (day) => (members.get(`${id}|${day}`) ?? 0) > 0 && (members.get(`${id}|${day}`) ?? 0) < k,
+          );
+          const empty = days.find((day) => !members.has(`${id}|${day}`));
+          for (const [label, day] of [
+            ['hidden', hidden],
+            ['empty', empty],
+          ] as const) {
+            if (!day) continue;
+            fields.push(
+              `${label}_${id.replaceAll('-', '_')}_${year}: platformCooperative(id: "${id}") { sharing(period: { from: "${day}", to: "${day}" }) { ${FIGURES} } }`,
+            );
+          }
+        }
+      }
+      const query = `{ ${fields.join('\n')} }`;
+      const [onPostgres, onSqlite] = await Promise.all([postgres.query(query), stack.subgraphs.coop.query(query)]);
+      // Exact but for floating-point summation order in the sums.
+      expect(differences(dataOf(onPostgres), dataOf(onSqlite))).toEqual([]);
+      console.info(`PostgreSQL: ${fields.length} co-op cells and days answer as on SQLite`);
+    } finally {
+      await postgres.stop();
+    }
+  }, 600_000);
+});
+
+/** Where two answers differ: numbers beyond summation noise, anything else at all. */
+function differences(a: unknown, b: unknown, path = '$'): string[] {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)) ? [] : [`${path}: ${a} vs ${b}`];
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].flatMap((key) =>
+      differences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`),
+    );
+  }
+  return Object.is(a, b) ? [] : [`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
+}
