@@ -12,7 +12,6 @@ export const GBFS_FEEDS = [
   'vehicle_types',
   'station_information',
   'station_status',
-  'vehicle_status',
 ] as const;
 export type GbfsFeed = (typeof GBFS_FEEDS)[number];
 

@@ -16,7 +16,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, SUBGRAPH_NAMES } from '../lib/config.js';
 import { isWebUrl } from '../lib/interop.js';
-import { resolveSecrets } from '../lib/secrets.js';
 import { EXPORT_KINDS, UsageError, runExport, type ExportKind } from './interop/run.js';
 
 async function main(): Promise<void> {
@@ -43,8 +42,6 @@ async function main(): Promise<void> {
     databases: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, config.subgraphs[name].database])) as never,
     ids: values.all ? undefined : ids,
     baseUrl: values['base-url'] ?? `http://${config.host}:${config.gateway.port}`,
-    // Vehicle ids are keyed by the deployment's subgraph secret, so files and the gateway agree.
-    subgraphSecret: kind === 'gbfs' ? resolveSecrets(config).subgraphSecret : undefined,
   });
   if (!values.out) {
     process.stdout.write(files.map((file) => file.content).join(kind === 'publiccode' ? '---\n' : '\n'));

@@ -35,7 +35,7 @@ export const SHARING_SPLIT = `
     }
   }
   fragment figures on SharingStats {
-    assets assetHours uses activeMembers hoursInUse kmShared nightsShared avoidedKgCO2e suppressed utilizationRate usersPerAsset
+    assets assetHours uses memberDays activeMembers hoursInUse kmShared nightsShared avoidedKgCO2e suppressed utilizationRate usersPerAsset
   }`;
 
 export const REPORT_PERIOD = { from: '2025-01-01', to: '2025-12-31', year: 2025 };

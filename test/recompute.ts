@@ -48,7 +48,10 @@ export interface Recomputed {
   assets: number;
   assetHours: number;
   uses: number;
-  activeMembers: number;
+  /** Σ over visible bins of their distinct members. */
+  memberDays: number;
+  /** Distinct members, as published (rule 3): null unless the period is a calendar month or year. */
+  activeMembers: number | null;
   hoursInUse: number;
   kmShared: number;
   nightsShared: number;
@@ -77,7 +80,8 @@ export function recompute(raw: RawData, coopIds: readonly string[], from: string
     assets: 0,
     assetHours: 0,
     uses: 0,
-    activeMembers: 0,
+    memberDays: 0,
+    activeMembers: null,
     hoursInUse: 0,
     kmShared: 0,
     nightsShared: 0,
@@ -85,27 +89,30 @@ export function recompute(raw: RawData, coopIds: readonly string[], from: string
     suppressed: false,
     hiddenUses: 0,
   };
-  const membersByCoop = new Map<string, Set<string>>();
   let visibleBins = 0;
   for (const events of bins.values()) {
-    if (new Set(events.map((e) => e.member_ref)).size < k) {
+    const members = new Set(events.map((e) => e.member_ref)).size;
+    if (members < k) {
       result.hiddenUses += events.length;
       continue;
     }
     visibleBins += 1;
+    result.memberDays += members;
     for (const event of events) {
       result.uses += 1;
       result.hoursInUse += event.hours;
       result.kmShared += event.km;
       result.nightsShared += event.nights;
       result.avoidedKgCO2e += event.km * (raw.avoidedPerKm.get(event.kind) ?? 0);
-      const members = membersByCoop.get(event.platform_cooperative_id) ?? new Set<string>();
-      members.add(event.member_ref);
-      membersByCoop.set(event.platform_cooperative_id, members);
     }
   }
-  for (const members of membersByCoop.values()) result.activeMembers += members.size;
-  result.suppressed = bins.size > 0 && visibleBins === 0;
+  // Rule 2: no visible bin, whether there was hidden activity or none.
+  result.suppressed = visibleBins === 0;
+  const cell = calendarCell(from, to);
+  if (cell && !result.suppressed) {
+    const total = coopIds.reduce((sum, id) => sum + (publishedCells(raw, id, cell.year, k)[cell.index] ?? 0), 0);
+    result.activeMembers = total >= k ? total : null;
+  }
   for (const asset of raw.assets) {
     if (!coops.has(asset.platform_cooperative_id)) continue;
     let days = 0;
@@ -119,6 +126,44 @@ export function recompute(raw: RawData, coopIds: readonly string[], from: string
     }
   }
   return result;
+}
+
+/** A calendar year (index 0) or month (index 1–12) when [from, to] is exactly one, else null. */
+export function calendarCell(from: string, to: string): { year: number; index: number } | null {
+  const year = Number(from.slice(0, 4));
+  if (from === `${year}-01-01` && to === `${year}-12-31`) return { year, index: 0 };
+  if (!from.endsWith('-01')) return null;
+  const month = Number(from.slice(5, 7));
+  const last = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+  return to === last ? { year, index: month } : null;
+}
+
+/**
+ * One co-op's published distinct-member cells of a year, from raw events: index 0 the year,
+ * 1–12 the months; null where withheld. Members count over visible bins (≥ k members that day);
+ * a cell needs k members, and a month within 1 to k − 1 of its published year is withheld.
+ */
+export function publishedCells(raw: RawData, coopId: string, year: number, k: number): (number | null)[] {
+  const byDay = new Map<string, Set<string>>();
+  for (const event of raw.events) {
+    if (event.platform_cooperative_id !== coopId || !event.day.startsWith(`${year}-`)) continue;
+    byDay.set(event.day, (byDay.get(event.day) ?? new Set()).add(event.member_ref));
+  }
+  const cells = Array.from({ length: 13 }, () => new Set<string>());
+  for (const [day, members] of byDay) {
+    if (members.size < k) continue;
+    for (const member of members) {
+      cells[0]!.add(member);
+      cells[Number(day.slice(5, 7))]!.add(member);
+    }
+  }
+  const yearCount = cells[0]!.size >= k ? cells[0]!.size : null;
+  return cells.map((members, index) => {
+    if (members.size < k) return null;
+    if (index === 0) return yearCount;
+    const gap = (yearCount ?? members.size) - members.size;
+    return gap === 0 || gap >= k ? members.size : null;
+  });
 }
 
 /** Asserts two figures agree to floating-point summation noise. */

@@ -12,7 +12,10 @@ import {
   CSV_MEDIA_TYPE,
   DATA_THEME_SCHEME,
   ENGLISH,
+  GBFS_3,
   GRAPHQL_SPEC,
+  JSON_FORMAT,
+  JSON_MEDIA_TYPE,
   LICENCES,
   LICENCE_TYPES,
   RFC_4180,
@@ -161,23 +164,24 @@ export function buildCatalog(index: CatalogIndex, context: BuildContext): Quad[]
     g.add(subject, iri('dct', 'title'), en(fields.title));
     g.add(subject, iri('dct', 'description'), en(fields.description));
     common(subject);
-    g.add(subject, iri('dct', 'temporal'), fields.temporal);
+    if (fields.temporal) g.add(subject, iri('dct', 'temporal'), fields.temporal);
     g.add(subject, iri('dct', 'spatial'), fields.spatial);
     g.add(subject, iri('dcat', 'keyword'), ...fields.keywords.map(en));
     g.add(subject, iri('dcat', 'theme'), ...themes(...fields.themes));
     g.add(subject, iri('dct', 'language'), language());
     if (fields.landingPage) g.add(subject, iri('dcat', 'landingPage'), document(fields.landingPage));
-    const distribution = `${subject}-csv`;
+    const file = fields.file ?? CSV_FILE;
+    const distribution = `${subject}-${file.suffix}`;
     const url = `${base}${fields.path}`;
     g.add(subject, iri('dcat', 'distribution'), node(distribution));
     g.type(distribution, iri('dcat', 'Distribution'));
-    g.add(distribution, iri('dct', 'title'), en(`${fields.title} (CSV)`));
+    g.add(distribution, iri('dct', 'title'), en(`${fields.title} (${file.label})`));
     g.add(distribution, iri('dct', 'description'), en(fields.csvDescription));
     g.add(distribution, iri('dcat', 'accessURL'), node(url));
     g.add(distribution, iri('dcat', 'downloadURL'), node(url));
-    g.add(distribution, iri('dct', 'format'), mediaNode(g, CSV_FORMAT, 'MediaTypeOrExtent'));
-    g.add(distribution, iri('dcat', 'mediaType'), mediaNode(g, CSV_MEDIA_TYPE, 'MediaType'));
-    g.add(distribution, iri('dct', 'conformsTo'), standard(RFC_4180));
+    g.add(distribution, iri('dct', 'format'), mediaNode(g, file.format, 'MediaTypeOrExtent'));
+    g.add(distribution, iri('dcat', 'mediaType'), mediaNode(g, file.mediaType, 'MediaType'));
+    g.add(distribution, iri('dct', 'conformsTo'), standard(file.standard));
     g.add(distribution, iri('dct', 'license'), licenceNode(fields.licence ?? licence));
     g.add(distribution, iri('dcatap', 'availability'), concept(STABLE));
     g.add(distribution, iri('dct', 'language'), language());
@@ -190,11 +194,12 @@ export function buildCatalog(index: CatalogIndex, context: BuildContext): Quad[]
         description:
           `Use of shared cars, bikes, homes and tools through the platform co-ops of ${city.name} ` +
           `(${city.countryCode}) in ${year}, for the whole year and each month, for the city and each co-op: ` +
-          `uses, active members, hours in use, utilisation, kilometres and nights shared, avoided emissions. ` +
-          `Aggregates only: a co-op's day with fewer than k distinct members (k in column suppressionThreshold) ` +
-          `is left out of every figure, ` +
-          `and a figure with no visible day is suppressed (empty). Same values as City.sharing and ` +
-          `PlatformCooperative.sharing of the GraphQL API.`,
+          `uses, member-days, active members, hours in use, utilisation, kilometres and nights shared, avoided ` +
+          `emissions (method commons-sharing/2.0). Aggregates only: a co-op's day with fewer than k distinct ` +
+          `members (k in column suppressionThreshold) is left out of every figure; a period with no visible day ` +
+          `is suppressed (empty figures), whether it had hidden activity or none; active members are published ` +
+          `per calendar month and year only, and withheld where a month would differ from its year by fewer ` +
+          `than k. Same values as City.sharing and PlatformCooperative.sharing of the GraphQL API.`,
         temporal: period(`period-${year}`, `${year}-01-01`, `${year}-12-31`),
         spatial: cityPlace(city),
         keywords: ['sharing', 'platform cooperatives', 'shared mobility', 'commons', city.name],
@@ -225,6 +230,36 @@ export function buildCatalog(index: CatalogIndex, context: BuildContext): Quad[]
           'an unknown figure is an empty field.',
       });
     }
+  }
+
+  // Each co-op's descriptive GBFS feeds: system, vehicle types, stations and the fleet based there.
+  for (const system of index.gbfs) {
+    const city = index.cities.find((entry) => entry.id === system.cityId);
+    dataset(`gbfs-${system.platformCooperativeId}`, {
+      title: `Vehicle sharing system of ${system.name} (GBFS)`,
+      description:
+        `GBFS 3.0 feeds describing ${system.systemName}, the vehicle-sharing system of the platform co-op ` +
+        `${system.name}${city ? ` in ${city.name}` : ''}: system information, vehicle types, stations with their ` +
+        `capacity, and each station's status as the fleet based there. They describe the system and never ` +
+        `change with a member's use (no vehicle_status, no availability derived from trips).` +
+        (system.operationalFeedUrl
+          ? ` Live availability: the co-op's own operational feed at ${system.operationalFeedUrl}.`
+          : ' Live availability is not published here.'),
+      // The feeds describe the system as it has been since it last changed.
+      temporal: period(
+        `period-gbfs-${system.platformCooperativeId}`,
+        system.updatedAt.slice(0, 10),
+        context.today > system.updatedAt.slice(0, 10) ? context.today : system.updatedAt.slice(0, 10),
+      ),
+      spatial: city ? cityPlace(city) : world(),
+      keywords: ['GBFS', 'bike sharing', 'shared mobility', 'stations', 'platform cooperatives'],
+      themes: [THEMES.TRAN, THEMES.REGI],
+      path: system.path,
+      csvDescription:
+        'GBFS 3.0 discovery file (gbfs.json), naming the other feeds of the system at stable URLs below it.',
+      file: GBFS_FILE,
+      licence: system.licenseId || system.licenseUrl ? systemLicence(system, id) : undefined,
+    });
   }
 
   const foundedYears = index.applications.flatMap((a) => (a.foundedYear === null ? [] : [a.foundedYear]));
@@ -307,7 +342,8 @@ export function buildCatalog(index: CatalogIndex, context: BuildContext): Quad[]
     en(
       'Open data of the commons graph: sharing and footprint figures per city and year (aggregates only, ' +
         'small groups suppressed), the commons-application registry and the emission-factor table, as CSV ' +
-        'files computed from the GraphQL API, and the API itself.',
+        "files computed from the GraphQL API, the GBFS feeds describing the co-ops' vehicle-sharing " +
+        'systems, and the API itself.',
     ),
   );
   g.add(catalog, iri('dct', 'publisher'), node(publisher));
@@ -325,16 +361,54 @@ export function buildCatalog(index: CatalogIndex, context: BuildContext): Quad[]
   return g.quads;
 }
 
+/** What a distribution's file is: its format, media type and standard. */
+interface FileKind {
+  suffix: string;
+  label: string;
+  format: string;
+  mediaType: string;
+  standard: { iri: string; title: string };
+}
+
+const CSV_FILE: FileKind = {
+  suffix: 'csv',
+  label: 'CSV',
+  format: CSV_FORMAT,
+  mediaType: CSV_MEDIA_TYPE,
+  standard: RFC_4180,
+};
+const GBFS_FILE: FileKind = {
+  suffix: 'gbfs',
+  label: 'GBFS 3.0',
+  format: JSON_FORMAT,
+  mediaType: JSON_MEDIA_TYPE,
+  standard: GBFS_3,
+};
+
+/** The licence a GBFS system states for its data (SPDX id or URL), as a catalogue licence node. */
+function systemLicence(system: CatalogIndex['gbfs'][number], id: (fragment: string) => string): Licence {
+  return {
+    iri: id(`license-gbfs-${system.platformCooperativeId}`),
+    label: system.licenseId
+      ? `The licence the system states for its GBFS data: SPDX ${system.licenseId}.`
+      : `The licence the system states for its GBFS data: ${system.licenseUrl}.`,
+    types: [LICENCE_TYPES.Attribution],
+  };
+}
+
 interface DatasetFields {
   title: string;
   description: string;
-  temporal: Quad_Object;
+  /** Absent for datasets that describe the present, not a period (the GBFS feeds). */
+  temporal?: Quad_Object;
   spatial: Quad_Object;
   keywords: string[];
   themes: Term[];
   landingPage?: string;
   path: string;
   csvDescription: string;
+  /** Default: a CSV file. */
+  file?: FileKind;
   /** Default: the catalogue's licence (CATALOG_LICENSE). */
   licence?: Licence;
 }

@@ -25,7 +25,8 @@ export function toCsv<Row>(columns: readonly (keyof Row & string)[], rows: reado
 /**
  * sharing.csv: for the whole year and for each calendar month, one row for the city (all its
  * co-ops: `platformCooperativeId` empty) and one per platform co-op, exactly as
- * `City.sharing(period)` and `PlatformCooperative.sharing(period)` answer.
+ * `City.sharing(period)` and `PlatformCooperative.sharing(period)` answer. Every period is a
+ * calendar cell, so distinct members are published where rule 3 allows; never per day.
  */
 export const SHARING_COLUMNS = [
   'cityId',
@@ -36,6 +37,7 @@ export const SHARING_COLUMNS = [
   'assets',
   'assetHours',
   'uses',
+  'memberDays',
   'activeMembers',
   'hoursInUse',
   'utilizationRate',

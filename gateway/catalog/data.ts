@@ -71,11 +71,28 @@ export interface EmissionFactor {
   notes: string;
 }
 
+/** A co-op that publishes descriptive GBFS 3.0 feeds: one catalogue dataset each. */
+export interface GbfsEntry {
+  platformCooperativeId: string;
+  name: string;
+  cityId: string | null;
+  /** The path of its discovery file at the gateway, `/gbfs/<id>/gbfs.json`. */
+  path: string;
+  systemName: string;
+  /** When the system, its types or stations last changed (ISO 8601): the feeds describe it since then. */
+  updatedAt: string;
+  licenseId: string | null;
+  licenseUrl: string | null;
+  /** The co-op's own live feed, when known: the catalogue points to it for availability. */
+  operationalFeedUrl: string | null;
+}
+
 /** What the catalogue itself describes: which datasets exist and their coverage. */
 export interface CatalogIndex {
   cities: CityEntry[];
   applications: Application[];
   emissionFactors: EmissionFactor[];
+  gbfs: GbfsEntry[];
 }
 
 const CITIES = `query CatalogCities($first: Int!, $after: String) {
@@ -110,6 +127,27 @@ const EMISSION_FACTORS = `query CatalogEmissionFactors($first: Int!, $after: Str
   }
 }`;
 
+const GBFS_SYSTEMS = `query CatalogGbfs($first: Int!, $after: String) {
+  platformCooperatives(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id name gbfs city { id } vehicleSharingSystem { name updatedAt licenseId licenseUrl operationalFeedUrl } }
+  }
+}`;
+
+interface GbfsNode {
+  id: string;
+  name: string;
+  gbfs: string | null;
+  city: { id: string } | null;
+  vehicleSharingSystem: {
+    name: string;
+    updatedAt: string;
+    licenseId: string | null;
+    licenseUrl: string | null;
+    operationalFeedUrl: string | null;
+  } | null;
+}
+
 interface CityNode extends Omit<CityEntry, 'sharingYears' | 'footprintYears'> {
   annualSharing: { year: number }[] | null;
 }
@@ -121,7 +159,7 @@ const sortedUnique = (years: Iterable<number>) => [...new Set(years)].sort((a, b
  * in pages of `pageSize` (at most the subgraphs' MAX_PAGE_SIZE, or they refuse the operation).
  */
 export async function loadIndex(execute: Execute, pageSize: number): Promise<CatalogIndex> {
-  const [cityNodes, producers, applicationNodes, emissionFactors] = await Promise.all([
+  const [cityNodes, producers, applicationNodes, emissionFactors, coopNodes] = await Promise.all([
     allPages<CityNode>(execute, pageSize, CITIES, 'cities'),
     allPages<{ productionRuns: { completedOn: string; city: { id: string } | null }[] }>(
       execute,
@@ -136,6 +174,7 @@ export async function loadIndex(execute: Execute, pageSize: number): Promise<Cat
       'applications',
     ),
     allPages<EmissionFactor>(execute, pageSize, EMISSION_FACTORS, 'emissionFactors'),
+    allPages<GbfsNode>(execute, pageSize, GBFS_SYSTEMS, 'platformCooperatives'),
   ]);
   const deliveryYears = new Map<string, number[]>();
   for (const run of producers.flatMap((producer) => producer.productionRuns)) {
@@ -154,7 +193,24 @@ export async function loadIndex(execute: Execute, pageSize: number): Promise<Cat
     ...application,
     stewardId: steward?.id ?? null,
   }));
-  return { cities, applications, emissionFactors };
+  const gbfs = coopNodes.flatMap((coop) =>
+    coop.gbfs && coop.vehicleSharingSystem
+      ? [
+          {
+            platformCooperativeId: coop.id,
+            name: coop.name,
+            cityId: coop.city?.id ?? null,
+            path: coop.gbfs,
+            systemName: coop.vehicleSharingSystem.name,
+            updatedAt: coop.vehicleSharingSystem.updatedAt,
+            licenseId: coop.vehicleSharingSystem.licenseId,
+            licenseUrl: coop.vehicleSharingSystem.licenseUrl,
+            operationalFeedUrl: coop.vehicleSharingSystem.operationalFeedUrl,
+          },
+        ]
+      : [],
+  );
+  return { cities, applications, emissionFactors, gbfs };
 }
 
 /** One row of sharing.csv. */
@@ -167,6 +223,7 @@ export interface SharingRow {
   assets: number;
   assetHours: number;
   uses: number | null;
+  memberDays: number | null;
   activeMembers: number | null;
   hoursInUse: number | null;
   utilizationRate: number | null;
@@ -191,7 +248,7 @@ const SHARING = `query CatalogSharing($id: ID!, $period: PeriodInput!) {
 }
 fragment Figures on SharingStats {
   period { from to }
-  assets assetHours uses activeMembers hoursInUse utilizationRate usersPerAsset
+  assets assetHours uses memberDays activeMembers hoursInUse utilizationRate usersPerAsset
   kmShared nightsShared avoidedKgCO2e suppressed suppressionThreshold methodology
 }`;
 

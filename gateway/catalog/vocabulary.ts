@@ -52,6 +52,14 @@ export const THEMES = {
 /** dct:format from the EU file-type vocabulary, dcat:mediaType from IANA's register. */
 export const CSV_FORMAT = `${AUTHORITY}/file-type/CSV`;
 export const CSV_MEDIA_TYPE = 'https://www.iana.org/assignments/media-types/text/csv';
+/** The GBFS discovery files: JSON. */
+export const JSON_FORMAT = `${AUTHORITY}/file-type/JSON`;
+export const JSON_MEDIA_TYPE = 'https://www.iana.org/assignments/media-types/application/json';
+/** The GBFS feeds follow GBFS 3.0. */
+export const GBFS_3 = {
+  iri: 'https://github.com/MobilityData/gbfs/blob/v3.0/gbfs.md',
+  title: 'General Bikeshare Feed Specification (GBFS) v3.0',
+};
 /** The CSV files follow RFC 4180. */
 export const RFC_4180 = {
   iri: 'https://www.rfc-editor.org/rfc/rfc4180',

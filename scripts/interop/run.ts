@@ -17,7 +17,6 @@ import {
   GbfsNotPublishedError,
   buildGbfsFeeds,
   publishableGbfsCoopIds,
-  vehicleIdKey,
 } from '../../subgraphs/coop/interop/gbfs-export.js';
 import { parseMdsTrips } from '../../subgraphs/coop/interop/mds.js';
 import { migrations as depositoryMigrations } from '../../subgraphs/depository/db/migrations/index.js';
@@ -338,9 +337,7 @@ export interface ExportOptions {
   ids?: string[];
   /** Base of the graph's record URLs, for records with no public repository; GBFS feed URLs hang below it. */
   baseUrl: string;
-  /** gbfs: the subgraph secret the vehicle-id key is derived from (the same ids as the service gives). */
-  subgraphSecret?: string;
-  /** gbfs: the instant availability is computed for; default now. */
+  /** gbfs: the day whose fleet the station statuses describe; default now. */
   now?: Date;
 }
 
@@ -386,14 +383,9 @@ export async function runExport(kind: ExportKind, options: ExportOptions): Promi
  * co-op: `<id>/gbfs.json`, `<id>/system_information.json`, ... A co-op without feeds is a UsageError.
  */
 async function exportGbfs(options: ExportOptions): Promise<ExportedFile[]> {
-  if (!options.subgraphSecret) throw new UsageError('gbfs export needs the subgraph secret for vehicle ids');
   const db = await openMigrated('coop', options.databases.coop);
   try {
-    const exportOptions = {
-      baseUrl: options.baseUrl,
-      now: options.now ?? new Date(),
-      idKey: vehicleIdKey(options.subgraphSecret),
-    };
+    const exportOptions = { baseUrl: options.baseUrl, now: options.now ?? new Date() };
     const files: ExportedFile[] = [];
     for (const coopId of options.ids ?? (await publishableGbfsCoopIds(db))) {
       let feeds;

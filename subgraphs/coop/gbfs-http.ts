@@ -17,7 +17,7 @@ import {
 import { isWebUrl } from '../../lib/interop.js';
 import type { Secrets } from '../../lib/secrets.js';
 import { GBFS_FEED_PATH, GBFS_OTHER_PATH, noGbfsFeed } from '../../lib/gbfs-paths.js';
-import { GbfsNotPublishedError, buildGbfsFeed, vehicleIdKey, type GbfsExportFeed } from './interop/gbfs-export.js';
+import { GbfsNotPublishedError, buildGbfsFeed, type GbfsExportFeed } from './interop/gbfs-export.js';
 
 export interface GbfsHandlerOptions {
   db: Knex;
@@ -33,7 +33,6 @@ export interface GbfsHandlerOptions {
  * other path under /gbfs; both answer only the gateway.
  */
 export function createGbfsHandler(options: GbfsHandlerOptions): RequestHandler[] {
-  const idKey = vehicleIdKey(options.secrets.subgraphSecret);
   const now = options.now ?? (() => new Date());
 
   const serveFeed = async (req: http.IncomingMessage, res: http.ServerResponse, { params }: RouteMatch) => {
@@ -42,7 +41,7 @@ export function createGbfsHandler(options: GbfsHandlerOptions): RequestHandler[]
     if (!isWebUrl(baseUrl))
       return sendJson(res, 400, { error: `${GBFS_BASE_URL_HEADER}: the gateway must give its public base URL` });
     try {
-      const document = await buildGbfsFeed(options.db, coopId, feed, { baseUrl, now: now(), idKey });
+      const document = await buildGbfsFeed(options.db, coopId, feed, { baseUrl, now: now() });
       sendJson(res, 200, document.body, { 'cache-control': `public, max-age=${document.ttl}` });
     } catch (error) {
       if (!(error instanceof GbfsNotPublishedError)) throw error;

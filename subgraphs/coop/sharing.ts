@@ -1,39 +1,48 @@
 /**
- * The sharing figures (docs/methodology.md), as pure functions over bin totals and assets.
- * No database and no GraphQL here, so the formulas are unit-tested on their own.
+ * The sharing figures (docs/methodology.md), as pure functions over bin totals, member cells
+ * and assets. No database and no GraphQL here, so the formulas are unit-tested on their own.
  */
 import { daysInclusive } from '../../lib/dates.js';
 
-export const SHARING_METHODOLOGY = 'commons-sharing/1.0';
+/** Version 2.0: privacy model v2 (docs/methodology.md, "What changed from 1.0"). */
+export const SHARING_METHODOLOGY = 'commons-sharing/2.0';
 
 export interface Period {
   from: string;
   to: string;
 }
 
-/** Additive parts of a sharing aggregate: sums over visible bins and over assets. */
+/** A fixed calendar cell of distinct-member counts: one calendar year, or one month of it (1–12). */
+export interface Cell {
+  year: number;
+  month: number | null;
+}
+
+/** Additive parts of a sharing aggregate: sums over visible bins, over assets and over published cells. */
 export interface SharingParts {
   period: Period;
-  /** Bins with any activity in the period, visible or not. */
-  bins: number;
   /** Bins with at least k distinct members: the only ones summed. */
   visibleBins: number;
   assets: number;
   assetHours: number;
   uses: number;
-  activeMembers: number;
+  /** Σ over visible bins of the bin's distinct members (a member counts once per day). */
+  memberDays: number;
+  /** Σ of the published distinct-member cells of the period (0 for a cell withheld); 0 when the period is no cell. */
+  cellMembers: number;
   hoursInUse: number;
   km: number;
   nights: number;
   avoidedKg: number;
 }
 
-/** The public figures of one aggregate, member-derived ones null when suppressed. */
+/** The public figures of one aggregate. */
 export interface SharingStats {
   period: Period;
   assets: number;
   assetHours: number;
   uses: number | null;
+  memberDays: number | null;
   activeMembers: number | null;
   hoursInUse: number | null;
   utilizationRate: number | null;
@@ -76,15 +85,63 @@ export function assetAvailability(
   return { assets: count, assetHours: days * 24 };
 }
 
+/** The last day (28–31) of a month of a year. */
+const lastDayOf = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+/**
+ * The calendar cell a period is exactly, or null: 1 January to 31 December of one year, or the
+ * first to the last day of one month. Distinct members are published for these periods only.
+ */
+export function cellOf(period: Period): Cell | null {
+  const from = /^(\d{4})-(\d{2})-01$/.exec(period.from);
+  if (!from || period.to.slice(0, 4) !== from[1]) return null;
+  const year = Number(from[1]);
+  const month = Number(from[2]);
+  if (month === 1 && period.to === `${from[1]}-12-31`) return { year, month: null };
+  const last = `${from[1]}-${from[2]}-${String(lastDayOf(year, month)).padStart(2, '0')}`;
+  return period.to === last ? { year, month } : null;
+}
+
+/** The published distinct-member counts of one co-op's year: the year and its twelve months, null where withheld. */
+export interface PublishedCells {
+  year: number | null;
+  /** Index 0 is January. */
+  months: (number | null)[];
+}
+
+/**
+ * Applies rule 3 to one co-op's raw cell counts (distinct members over the visible bins): a
+ * cell is published only with at least k members, and a month is withheld too when it differs
+ * from its published year by 1 to k − 1, since that difference would be a group of fewer than
+ * k members ("active this year but not in this month"). The year is never withheld for its
+ * months' sake, so withholding a month never cascades.
+ */
+export function publishCells(year: number, months: readonly number[], k: number): PublishedCells {
+  const shownYear = year >= k ? year : null;
+  return {
+    year: shownYear,
+    months: months.map((count) => {
+      if (count < k) return null;
+      const gap = (shownYear ?? count) - count;
+      return gap === 0 || gap >= k ? count : null;
+    }),
+  };
+}
+
+/** The published count of one cell, 0 when withheld (what it contributes to a city's sum). */
+export function cellValue(cells: PublishedCells, cell: Cell): number {
+  return (cell.month === null ? cells.year : cells.months[cell.month - 1]) ?? 0;
+}
+
 export function emptyParts(period: Period): SharingParts {
   return {
     period,
-    bins: 0,
     visibleBins: 0,
     assets: 0,
     assetHours: 0,
     uses: 0,
-    activeMembers: 0,
+    memberDays: 0,
+    cellMembers: 0,
     hoursInUse: 0,
     km: 0,
     nights: 0,
@@ -94,17 +151,17 @@ export function emptyParts(period: Period): SharingParts {
 
 /**
  * Adds aggregates of the same period (e.g. a city's co-ops). Members are pseudonymous per
- * co-op, so distinct members add up across co-ops.
+ * co-op, so a city's distinct members are the sum of its co-ops' published cells.
  */
 export function addParts(period: Period, parts: readonly SharingParts[]): SharingParts {
   const total = emptyParts(period);
   for (const part of parts) {
-    total.bins += part.bins;
     total.visibleBins += part.visibleBins;
     total.assets += part.assets;
     total.assetHours += part.assetHours;
     total.uses += part.uses;
-    total.activeMembers += part.activeMembers;
+    total.memberDays += part.memberDays;
+    total.cellMembers += part.cellMembers;
     total.hoursInUse += part.hoursInUse;
     total.km += part.km;
     total.nights += part.nights;
@@ -116,21 +173,26 @@ export function addParts(period: Period, parts: readonly SharingParts[]): Sharin
 const ratio = (numerator: number, denominator: number) => (denominator > 0 ? numerator / denominator : null);
 
 /**
- * Turns summed parts into public figures. An aggregate whose activity lies only in hidden
- * bins is suppressed: its member-derived figures are null, exactly as if it were 0 in any sum.
+ * Turns summed parts into public figures: a function of the visible bins, the published cells
+ * and the fleet only, so an aggregate with hidden activity and one with none answer alike
+ * (rule 2). With no visible bin the aggregate is `suppressed` and its member-derived figures are
+ * null; it contributes 0 to any sum. `activeMembers` and `usersPerAsset` are null unless the
+ * period is a calendar cell whose published count reaches k (rule 3).
  */
 export function toStats(parts: SharingParts, k: number): SharingStats {
-  const suppressed = parts.bins > 0 && parts.visibleBins === 0;
+  const suppressed = parts.visibleBins === 0;
   const shown = <T>(value: T): T | null => (suppressed ? null : value);
+  const members = !suppressed && cellOf(parts.period) && parts.cellMembers >= k ? parts.cellMembers : null;
   return {
     period: parts.period,
     assets: parts.assets,
     assetHours: parts.assetHours,
     uses: shown(parts.uses),
-    activeMembers: shown(parts.activeMembers),
+    memberDays: shown(parts.memberDays),
+    activeMembers: members,
     hoursInUse: shown(parts.hoursInUse),
     utilizationRate: suppressed ? null : ratio(parts.hoursInUse, parts.assetHours),
-    usersPerAsset: suppressed ? null : ratio(parts.activeMembers, parts.assets),
+    usersPerAsset: members === null ? null : ratio(members, parts.assets),
     kmShared: shown(parts.km),
     nightsShared: shown(parts.nights),
     avoidedKgCO2e: shown(parts.avoidedKg),

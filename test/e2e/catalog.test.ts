@@ -187,10 +187,33 @@ describe('DCAT-AP catalogue: content', () => {
     expect(urls).toContain('/data/applications.csv');
     expect(urls).toContain('/data/emission-factors.csv');
     // One distribution per dataset, each dataset in the catalogue.
+    const gbfs = urls.filter((u) => u.startsWith('/gbfs/'));
     const datasets = ofClass(quads, `${NS.dcat}Dataset`);
-    expect(datasets.length).toBe(expected.sharing.length + expected.footprint.length + 2);
+    expect(datasets.length).toBe(expected.sharing.length + expected.footprint.length + 2 + gbfs.length);
     const [catalog] = ofClass(quads, `${NS.dcat}Catalog`);
     expect(objects(quads, catalog!, `${NS.dcat}dataset`).sort()).toEqual([...datasets].sort());
+  });
+
+  it('lists every co-op GBFS feed as a dataset, its discovery file as a JSON distribution that answers', async () => {
+    const { platformCooperatives } = await graph(
+      `{ platformCooperatives(first: 100) { totalCount nodes { id gbfs city { id } } } }`,
+    );
+    const publishing = (platformCooperatives.nodes as { id: string; gbfs: string | null }[]).filter((c) => c.gbfs);
+    expect(publishing.length).toBeGreaterThan(0);
+    for (const coop of publishing) {
+      const dataset = `${base}/catalog#gbfs-${coop.id}`;
+      expect(ofClass(quads, `${NS.dcat}Dataset`)).toContain(dataset);
+      const [distribution] = objects(quads, dataset, `${NS.dcat}distribution`);
+      const [url] = objects(quads, distribution!, `${NS.dcat}downloadURL`);
+      expect(url).toBe(`${base}${coop.gbfs}`);
+      expect(objects(quads, distribution!, `${NS.dcat}mediaType`)).toEqual([
+        'https://www.iana.org/assignments/media-types/application/json',
+      ]);
+      expect(objects(quads, distribution!, `${NS.dct}conformsTo`)).toEqual([
+        'https://github.com/MobilityData/gbfs/blob/v3.0/gbfs.md',
+      ]);
+      expect((await fetch(url!)).status, url).toBe(200);
+    }
   });
 
   it('gives each dataset EU data themes, a period and the city it covers', async () => {
@@ -285,8 +308,8 @@ describe('RFC 4180 writing', () => {
 });
 
 describe('DCAT-AP catalogue: CSV files equal the graph', () => {
-  it('every file URL resolves to a CSV on the gateway', async () => {
-    const urls = fileUrls();
+  it('every file URL resolves to a CSV on the gateway, or to a GBFS discovery file', async () => {
+    const urls = fileUrls().filter((url) => !url.startsWith(`${base}/gbfs/`));
     expect(urls.length).toBeGreaterThan(4);
     for (const url of urls) {
       expect(url.startsWith(`${base}/data/`), url).toBe(true);
@@ -303,7 +326,7 @@ describe('DCAT-AP catalogue: CSV files equal the graph', () => {
       }
     }
     fragment f on SharingStats {
-      assets assetHours uses activeMembers hoursInUse utilizationRate usersPerAsset kmShared nightsShared
+      assets assetHours uses memberDays activeMembers hoursInUse utilizationRate usersPerAsset kmShared nightsShared
       avoidedKgCO2e suppressed suppressionThreshold methodology
     }`;
     const { sharing } = await expectedCityFiles();
@@ -336,7 +359,7 @@ describe('DCAT-AP catalogue: CSV files equal the graph', () => {
       expect(rows, path).toEqual(expected);
       for (const row of rows.filter((r) => r.suppressed === 'true')) {
         suppressedRows++;
-        for (const figure of ['uses', 'activeMembers', 'hoursInUse', 'kmShared', 'avoidedKgCO2e']) {
+        for (const figure of ['uses', 'memberDays', 'activeMembers', 'hoursInUse', 'kmShared', 'avoidedKgCO2e']) {
           expect(row[figure], `${path} ${row.from} ${row.platformCooperativeId} ${figure}`).toBe('');
         }
       }
@@ -388,8 +411,11 @@ describe('DCAT-AP catalogue: CSV files equal the graph', () => {
     // The check below skips references too short to search for; the seed's are long enough.
     expect(events.filter((e) => e.member_ref.length >= 6).length).toBe(events.length);
     const files = [turtle, jsonLdText];
-    for (const url of fileUrls()) files.push((await fetchCsv(url)).text);
-    const everything = files.join('\n');
+    const gbfs = fileUrls().filter((url) => url.startsWith(`${base}/gbfs/`));
+    for (const url of fileUrls()) if (!gbfs.includes(url)) files.push((await fetchCsv(url)).text);
+    const feeds = [];
+    for (const url of gbfs) feeds.push(await (await fetch(url)).text());
+    const everything = [...files, ...feeds].join('\n');
     for (const event of events) {
       // Short references could occur by chance inside numbers; ours are long and distinctive.
       if (event.member_ref.length >= 6) expect(everything.includes(event.member_ref), event.member_ref).toBe(false);

@@ -2,7 +2,8 @@
  * GBFS through the gateway over HTTP: the feeds at their stable URLs (followed from the
  * discovery file, valid against the official v3.0 schemas, cached for their ttl), the refusals
  * (not a vehicle co-op, unknown co-op, wrong method, a subgraph asked directly), and the GraphQL
- * side (hubs, imported availability, the feeds' path), batched without N+1 queries.
+ * side (hubs, imported availability, the feeds' path, the operator's live feed), batched without
+ * N+1 queries. That no use changes the feeds is proven in test/e2e/privacy.test.ts.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,14 +49,7 @@ describe('GBFS feeds at the gateway', () => {
     expect(discovery.headers.get('cache-control')).toBe(`public, max-age=${body.ttl}`);
     const names = body.data.feeds.map((feed: any) => feed.name).sort();
     expect(names).toEqual(
-      [
-        'gbfs_versions',
-        'station_information',
-        'station_status',
-        'system_information',
-        'vehicle_status',
-        'vehicle_types',
-      ].sort(),
+      ['gbfs_versions', 'station_information', 'station_status', 'system_information', 'vehicle_types'].sort(),
     );
     if (!gbfsAbsent) expect(gbfsSchema('3.0', 'gbfs')(body)).toBe(true);
     for (const feed of body.data.feeds) {
@@ -73,18 +67,20 @@ describe('GBFS feeds at the gateway', () => {
     }
   });
 
-  it('live feeds have a short ttl and a fresh last_updated; static ones the seeded date', async () => {
+  it("describes, never watches: every feed has the same ttl and the system's last change as last_updated", async () => {
     const status = (await (await get('/gbfs/muniride-gent/station_status.json')).json()) as any;
     const info = (await (await get('/gbfs/muniride-gent/station_information.json')).json()) as any;
-    expect(status.ttl).toBeLessThan(info.ttl);
-    expect(Math.abs(Date.parse(status.last_updated) - Date.now())).toBeLessThan(60_000);
-    expect(info.last_updated).toBe('2025-01-01T00:00:00Z');
+    expect(status.ttl).toBe(info.ttl);
+    expect([status.last_updated, info.last_updated]).toEqual(['2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z']);
+    // Each station reports the fleet based there, as of that date: nothing moves with a use.
+    expect(new Set(status.data.stations.map((s: any) => s.last_reported))).toEqual(new Set(['2025-01-01T00:00:00Z']));
   });
 
   it('answers 404 with a JSON reason for co-ops without feeds, unknown co-ops and unknown feeds', async () => {
     for (const [pathname, reason] of [
       ['/gbfs/fairbnb-bologna/gbfs.json', /shares no vehicles/],
-      ['/gbfs/localtools-gent/vehicle_status.json', /shares no vehicles/],
+      ['/gbfs/localtools-gent/station_status.json', /shares no vehicles/],
+      ['/gbfs/muniride-gent/vehicle_status.json', /No GBFS feed/],
       ['/gbfs/no-such-coop/gbfs.json', /no platform co-op has id no-such-coop/],
       ['/gbfs/muniride-gent/system_pricing_plans.json', /No GBFS feed/],
       ['/gbfs/muniride-gent', /No GBFS feed/],
@@ -107,7 +103,7 @@ describe('GBFS in the graph', () => {
   const COOP_GBFS = `query ($id: ID!) {
     platformCooperative(id: $id) {
       gbfs
-      vehicleSharingSystem { systemId timezone languages importedVersion vehicleTypes { id kind formFactor propulsionType } freeFloating { kind count } }
+      vehicleSharingSystem { systemId timezone languages importedVersion operationalFeedUrl vehicleTypes { id kind formFactor propulsionType } freeFloating { kind count } }
       hubs(first: 30) { totalCount nodes { id stationId name lat lon capacity isVirtual
         availability { vehiclesAvailable docksAvailable byKind { kind count } isRenting reportedAt } } }
     }
@@ -124,8 +120,9 @@ describe('GBFS in the graph', () => {
     expect(coop.hubs.nodes.map((hub: any) => [hub.stationId, hub.lat, hub.lon, hub.capacity]).sort()).toEqual(
       info.data.stations.map((s: any) => [s.station_id, s.lat, s.lon, s.capacity]).sort(),
     );
-    // Live availability of the co-op's own hubs is in the GBFS feeds only, never in the graph.
+    // The graph never derives availability from uses; a seeded co-op has no live feed to link to.
     expect(coop.hubs.nodes.every((hub: any) => hub.availability === null)).toBe(true);
+    expect(coop.vehicleSharingSystem.operationalFeedUrl).toBeNull();
     expect(coop.vehicleSharingSystem.vehicleTypes.map((t: any) => t.kind).sort()).toEqual([
       'BIKE',
       'CARGO_BIKE',
@@ -157,6 +154,8 @@ describe('GBFS in the graph', () => {
       { kind: 'E_BIKE', count: vehicles.filter((v) => !v.is_reserved && !v.is_disabled && !v.station_id).length },
     ]);
     expect(coop.vehicleSharingSystem.importedVersion).toBe('3.0');
+    const versions = readJson(path.join(GBFS_EXAMPLES.v30(), 'gbfs_versions.json')).data.versions as any[];
+    expect(coop.vehicleSharingSystem.operationalFeedUrl).toBe(versions.find((v) => v.version === '3.0').url);
   });
 
   it('costs about as many SQL statements for 20 co-ops as for 12 (vehicle co-ops with hubs in both)', async () => {

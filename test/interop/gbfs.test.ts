@@ -2,8 +2,9 @@
  * GBFS import and export on fresh copies of the seeded databases: the official example feeds
  * import with the outcomes recomputed here from the files, bad inputs are refused whole and
  * change nothing, re-imports change nothing, the GBFS 3.0 export of every seeded vehicle co-op
- * validates against the official schemas, vehicle ids rotate after each use, and the export
- * imports back into a fresh co-op with the same hubs, types and availability.
+ * validates against the official schemas, no ingested use changes a byte of it (during the use or
+ * after), and the export imports back into a fresh co-op with the same hubs, types and station
+ * statuses.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,12 +19,8 @@ import {
   GbfsNotPublishedError,
   buildGbfsFeeds,
   publishableGbfsCoopIds,
-  rotatingVehicleId,
-  vehicleIdKey,
-  base32,
 } from '../../subgraphs/coop/interop/gbfs-export.js';
 import { kindOfVehicleType } from '../../subgraphs/coop/interop/gbfs.js';
-import { SECRETS } from '../harness.js';
 import { dump, freshDatabases, open, tempDir } from './helpers.js';
 import {
   GBFS_EXAMPLES,
@@ -40,7 +37,6 @@ const NOW = new Date('2026-11-24T12:00:00Z');
 /** After the seeded usage history (2025), so no seeded use is under way. */
 const EXPORT_AT = new Date('2026-03-02T10:00:00Z');
 const BASE_URL = 'https://graph.example.org';
-const idKey = vehicleIdKey(SECRETS.subgraphSecret);
 
 let databases: Record<SubgraphName, DatabaseConfig>;
 const cleanups: (() => void)[] = [];
@@ -159,6 +155,9 @@ describe.skipIf(gbfsAbsent)('the official example feeds', () => {
       );
       const system = await db('gbfs_systems').where('platform_cooperative_id', 'gbfs-v30').first();
       expect(system).toMatchObject({ system_id: info.system_id, timezone: info.timezone, source_version: '3.0' });
+      // The operator's live discovery URL, as its gbfs_versions file gives it for 3.0: the graph links to it.
+      const versions = readJson(path.join(dir, 'gbfs_versions.json')).data.versions as any[];
+      expect(system.operational_feed_url).toBe(versions.find((v) => v.version === '3.0').url);
       expect(await db('gbfs_free_floating').where('platform_cooperative_id', 'gbfs-v30')).toEqual([
         { platform_cooperative_id: 'gbfs-v30', vehicle_type_id: 'ebicycle_paris', vehicles_available: free },
       ]);
@@ -193,6 +192,9 @@ describe.skipIf(gbfsAbsent)('the official example feeds', () => {
           new Date(station.last_reported * 1000).toISOString(),
         ]);
       }
+      // Its gbfs_versions lists 2.2 only, and its discovery has no gbfs entry: no live feed known.
+      const system = await db('gbfs_systems').where('platform_cooperative_id', 'gbfs-v23').first();
+      expect(system.operational_feed_url).toBeNull();
     } finally {
       await db.destroy();
     }
@@ -388,7 +390,7 @@ describe('GBFS 3.0 export', () => {
         .map((row) => row.platform_cooperative_id)
         .sort();
       expect(await publishableGbfsCoopIds(db)).toEqual(expect.arrayContaining(vehicleCoops));
-      const options = { baseUrl: BASE_URL, now: EXPORT_AT, idKey };
+      const options = { baseUrl: BASE_URL, now: EXPORT_AT };
       await expect(buildGbfsFeeds(db, 'fairbnb-bologna', options)).rejects.toThrow(/shares no vehicles/);
       await expect(buildGbfsFeeds(db, 'no-such-coop', options)).rejects.toThrow(GbfsNotPublishedError);
     } finally {
@@ -402,7 +404,7 @@ describe('GBFS 3.0 export', () => {
       const ids = await publishableGbfsCoopIds(db);
       expect(ids.length).toBeGreaterThanOrEqual(8);
       for (const id of ids) {
-        const feeds = await buildGbfsFeeds(db, id, { baseUrl: BASE_URL, now: EXPORT_AT, idKey });
+        const feeds = await buildGbfsFeeds(db, id, { baseUrl: BASE_URL, now: EXPORT_AT });
         for (const feed of GBFS_EXPORT_FEEDS) {
           const validate = gbfsSchema('3.0', feed);
           expect(validate(feeds[feed].body), `${id} ${feed}: ${JSON.stringify(validate.errors)}`).toBe(true);
@@ -418,23 +420,21 @@ describe('GBFS 3.0 export', () => {
   });
 });
 
-describe('rotating vehicle ids', () => {
+describe('feeds that describe, never watch (privacy rule 4)', () => {
   const COOP = 'muniride-leuven';
   let asset: SharedAssetRow;
-  let others: SharedAssetRow[];
 
   beforeAll(async () => {
     const db = open(databases.coop);
     try {
       const day = EXPORT_AT.toISOString().slice(0, 10);
-      const assets: SharedAssetRow[] = await db('shared_assets')
+      asset = await db('shared_assets')
         .where('platform_cooperative_id', COOP)
         .whereNotNull('hub_id')
         .where('commissioned_on', '<=', day)
         .whereNull('decommissioned_on')
-        .orderBy('id');
-      asset = assets[0]!;
-      others = assets.slice(1);
+        .orderBy('id')
+        .first();
     } finally {
       await db.destroy();
     }
@@ -443,31 +443,17 @@ describe('rotating vehicle ids', () => {
   async function feedsAt(now: Date) {
     const db = open(databases.coop);
     try {
-      return await buildGbfsFeeds(db, COOP, { baseUrl: BASE_URL, now, idKey });
+      const feeds = await buildGbfsFeeds(db, COOP, { baseUrl: BASE_URL, now });
+      return Object.fromEntries(Object.entries(feeds).map(([name, feed]) => [name, JSON.stringify(feed.body)]));
     } finally {
       await db.destroy();
     }
   }
-  const vehicleIds = (feeds: Awaited<ReturnType<typeof feedsAt>>) =>
-    new Set(((feeds.vehicle_status.body.data as any).vehicles as any[]).map((v) => v.vehicle_id as string));
-  const usesOf = async (assetId: string) => {
-    const db = open(databases.coop);
-    try {
-      return Number((await db('usage_events').where('asset_id', assetId).count({ n: '*' }))[0]!.n);
-    } finally {
-      await db.destroy();
-    }
-  };
 
-  it('stay the same between uses, change after a use, differ across assets and cannot be derived from the asset id', async () => {
+  it('publish no vehicle_status, and are byte-identical before, during and after an ingested use', async () => {
+    expect(GBFS_EXPORT_FEEDS).not.toContain('vehicle_status');
     const before = await feedsAt(EXPORT_AT);
-    const again = await feedsAt(new Date(EXPORT_AT.getTime() + 20 * 60_000));
-    expect(vehicleIds(again)).toEqual(vehicleIds(before));
-    const uses = await usesOf(asset.id);
-    const oldId = rotatingVehicleId(idKey, asset.id, uses);
-    expect(vehicleIds(before)).toContain(oldId);
-    expect(vehicleIds(before).size).toBe(1 + others.length);
-
+    expect(Object.keys(before).sort()).toEqual([...GBFS_EXPORT_FEEDS].sort());
     const start = new Date(EXPORT_AT.getTime() + 30 * 60_000);
     const end = new Date(EXPORT_AT.getTime() + 90 * 60_000);
     const db = open(databases.coop);
@@ -477,7 +463,7 @@ describe('rotating vehicle ids', () => {
         COOP,
         [
           {
-            clientEventId: 'gbfs-rotation-1',
+            clientEventId: 'gbfs-describes-1',
             assetId: asset.id,
             memberRef: 'member-x',
             startedAt: start.toISOString(),
@@ -491,34 +477,9 @@ describe('rotating vehicle ids', () => {
     } finally {
       await db.destroy();
     }
-    // In use: not listed, one vehicle fewer at its hub.
-    const during = await feedsAt(new Date(EXPORT_AT.getTime() + 60 * 60_000));
-    expect(vehicleIds(during)).not.toContain(oldId);
-    expect(vehicleIds(during).size).toBe(others.length);
-    const station = asset.hub_id!.split('/')[1];
-    const count = (feeds: typeof before) =>
-      ((feeds.station_status.body.data as any).stations as any[]).find((s) => s.station_id === station)
-        .num_vehicles_available;
-    expect(count(during)).toBe(count(before) - 1);
-
-    // After the use: back, under a new id; every other vehicle keeps its id.
-    const after = await feedsAt(new Date(EXPORT_AT.getTime() + 120 * 60_000));
-    const newId = rotatingVehicleId(idKey, asset.id, uses + 1);
-    expect(newId).not.toBe(oldId);
-    expect(vehicleIds(after)).toContain(newId);
-    expect(vehicleIds(after)).not.toContain(oldId);
-    expect([...vehicleIds(after)].filter((id) => !vehicleIds(before).has(id))).toEqual([newId]);
-    expect(count(after)).toBe(count(before));
-
-    // Not the asset id, not a plain hash of it, and another key gives unrelated ids.
-    const ids = [...vehicleIds(after)];
-    const { createHash } = await import('node:crypto');
-    for (const candidate of [asset.id, base32(createHash('sha256').update(asset.id).digest()).slice(0, 32)]) {
-      expect(ids).not.toContain(candidate);
-    }
-    expect(ids.some((id) => id.includes(asset.id))).toBe(false);
-    expect(rotatingVehicleId(vehicleIdKey('another-secret'), asset.id, uses + 1)).not.toBe(newId);
-    expect(new Set(ids).size).toBe(ids.length);
+    expect(await feedsAt(EXPORT_AT)).toEqual(before);
+    expect(await feedsAt(new Date(EXPORT_AT.getTime() + 60 * 60_000))).toEqual(before);
+    expect(await feedsAt(new Date(EXPORT_AT.getTime() + 120 * 60_000))).toEqual(before);
   });
 });
 
@@ -532,7 +493,6 @@ describe.skipIf(gbfsAbsent)('round trip: export, then import into a fresh co-op'
       ids: [SOURCE],
       baseUrl: BASE_URL,
       now: EXPORT_AT,
-      subgraphSecret: SECRETS.subgraphSecret,
     });
     for (const file of files) {
       fs.mkdirSync(path.join(out, path.dirname(file.path)), { recursive: true });
@@ -544,12 +504,12 @@ describe.skipIf(gbfsAbsent)('round trip: export, then import into a fresh co-op'
 
     const db = open(databases.coop);
     try {
-      const again = await buildGbfsFeeds(db, 'gbfs-roundtrip', { baseUrl: BASE_URL, now: EXPORT_AT, idKey });
-      const original = await buildGbfsFeeds(db, SOURCE, { baseUrl: BASE_URL, now: EXPORT_AT, idKey });
+      const again = await buildGbfsFeeds(db, 'gbfs-roundtrip', { baseUrl: BASE_URL, now: EXPORT_AT });
+      const original = await buildGbfsFeeds(db, SOURCE, { baseUrl: BASE_URL, now: EXPORT_AT });
       for (const feed of ['vehicle_types', 'station_information', 'station_status', 'system_information'] as const) {
         expect(again[feed].body.data, feed).toEqual(original[feed].body.data);
       }
-      // And against the source co-op's own rows: hubs, and live availability recomputed from its assets.
+      // And against the source co-op's own rows: hubs, and the fleet based at each.
       const hubs = await db('sharing_hubs').where('platform_cooperative_id', SOURCE).orderBy('station_id');
       const copied = await db('sharing_hubs').where('platform_cooperative_id', 'gbfs-roundtrip').orderBy('station_id');
       const carried = (h: any) => [h.station_id, h.name, h.lat, h.lon, h.address, h.capacity];

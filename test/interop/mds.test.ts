@@ -240,12 +240,13 @@ describe('a generated payload of 2,400 trips over three days', () => {
     const coop = await startTestSubgraph('coop', { database: databases.coop });
     try {
       const query = `query($id: ID!, $from: Date!, $to: Date!) {
-        platformCooperative(id: $id) { sharing(period: { from: $from, to: $to }) { uses activeMembers kmShared suppressed } }
+        platformCooperative(id: $id) { sharing(period: { from: $from, to: $to }) { uses memberDays activeMembers kmShared suppressed } }
       }`;
       const busy = await coop.query(query, { id: COOP_GENERATED, from: DAYS[0], to: DAYS[2] });
       const sharing = busy.data.platformCooperative.sharing;
       expect(sharing).toMatchObject({ uses: 2400, suppressed: false });
-      // Rider slots are shared across days, so the period's members are the busiest day's lower bound.
+      // Each day's riders are its busiest moment's; three days are no calendar cell, so the period
+      // publishes member-days (their sum), not a distinct count.
       const daily = DAYS.map((day) =>
         maxConcurrent(
           trips
@@ -256,7 +257,8 @@ describe('a generated payload of 2,400 trips over three days', () => {
             })),
         ),
       );
-      expect(sharing.activeMembers).toBe(Math.max(...daily));
+      expect(sharing.activeMembers).toBeNull();
+      expect(sharing.memberDays).toBe(daily.reduce((sum, n) => sum + n, 0));
       // The hand-written fixture's day needs only three riders: fewer than k = 5, so it is suppressed.
       await runImport('mds-trips', FIXTURE, { databases, coop: COOP, now: NOW });
       const quiet = await coop.query(query, { id: COOP, from: '2026-03-02', to: '2026-03-02' });

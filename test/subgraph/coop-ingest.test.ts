@@ -36,7 +36,7 @@ const INGEST = `mutation($input: IngestUsageInput!) {
 const SHARING = `query($id: ID!, $from: Date!, $to: Date!) {
   platformCooperative(id: $id) {
     sharing(period: { from: $from, to: $to }) {
-      uses activeMembers hoursInUse kmShared nightsShared avoidedKgCO2e suppressed
+      uses memberDays activeMembers hoursInUse kmShared nightsShared avoidedKgCO2e suppressed
     }
   }
 }`;
@@ -45,6 +45,7 @@ const K = SETTINGS.suppressionK;
 
 interface Sharing {
   uses: number | null;
+  memberDays: number | null;
   activeMembers: number | null;
   hoursInUse: number | null;
   kmShared: number | null;
@@ -269,6 +270,7 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
     expect(shown.suppressed).toBe(expected.suppressed);
     if (!expected.suppressed) {
       expect(shown.uses).toBe(expected.uses);
+      expect(shown.memberDays).toBe(expected.memberDays);
       expect(shown.activeMembers).toBe(expected.activeMembers);
       expect(shown.nightsShared).toBe(expected.nightsShared);
       expect(close(shown.kmShared, expected.kmShared)).toBe(true);
@@ -334,7 +336,8 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
     const month = monthOf(day);
     const before = await expectRecomputed(coopId, month);
     const rowsBefore = await counts();
-    expect(await sharing(coopId, { from: day, to: day })).toMatchObject({ uses: 0, suppressed: false });
+    const empty = await sharing(coopId, { from: day, to: day });
+    expect(empty).toMatchObject({ uses: null, suppressed: true });
 
     // Four members, six uses, on two vehicles: one new bin, below k.
     const kms = [2.5, 4, 7.5, 1, 12.25, 3];
@@ -353,11 +356,8 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
       four.map((e) => ({ clientEventId: e.clientEventId, status: 'ACCEPTED', reason: null })),
     );
     expect(await counts()).toMatchObject({ events: rowsBefore.events + 6, bins: rowsBefore.bins + 1 });
-    expect(await sharing(coopId, { from: day, to: day })).toMatchObject({
-      suppressed: true,
-      uses: null,
-      kmShared: null,
-    });
+    // Hidden activity answers exactly like the empty day before it (privacy model rule 2).
+    expect(await sharing(coopId, { from: day, to: day })).toEqual(empty);
     // The hidden bin is left out of the month: its figures have not moved.
     expect(await expectRecomputed(coopId, month)).toEqual(before);
 
@@ -377,7 +377,14 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
     const all = [...four, fifth];
     const addedKm = all.reduce((sum, e) => sum + (e.km ?? 0), 0);
     const shownDay = await expectRecomputed(coopId, { from: day, to: day });
-    expect(shownDay).toMatchObject({ suppressed: false, uses: all.length, activeMembers: 5, nightsShared: 0 });
+    // A single day is no calendar cell: its participation is member-days, never a distinct count.
+    expect(shownDay).toMatchObject({
+      suppressed: false,
+      uses: all.length,
+      memberDays: 5,
+      activeMembers: null,
+      nightsShared: 0,
+    });
     expect(close(shownDay.kmShared, addedKm)).toBe(true);
     const after = await expectRecomputed(coopId, month);
     expect(after.uses).toBe((before.uses ?? 0) + all.length);

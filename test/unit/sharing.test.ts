@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { addParts, assetAvailability, emptyParts, serviceDays, toStats } from '../../subgraphs/coop/sharing.js';
+import {
+  addParts,
+  assetAvailability,
+  cellOf,
+  emptyParts,
+  publishCells,
+  serviceDays,
+  toStats,
+} from '../../subgraphs/coop/sharing.js';
 
 const period = { from: '2025-03-01', to: '2025-03-31' };
 
@@ -25,12 +33,12 @@ describe('asset availability', () => {
 describe('public figures', () => {
   const busy = {
     ...emptyParts(period),
-    bins: 3,
     visibleBins: 2,
     assets: 4,
     assetHours: 400,
     uses: 20,
-    activeMembers: 10,
+    memberDays: 14,
+    cellMembers: 10,
     hoursInUse: 50,
     km: 120,
     nights: 0,
@@ -41,6 +49,7 @@ describe('public figures', () => {
     const stats = toStats(busy, 5);
     expect(stats).toMatchObject({
       uses: 20,
+      memberDays: 14,
       activeMembers: 10,
       hoursInUse: 50,
       kmShared: 120,
@@ -54,12 +63,13 @@ describe('public figures', () => {
 
   it('withholds every member-derived figure when all activity lies in hidden bins', () => {
     const stats = toStats(
-      { ...busy, visibleBins: 0, uses: 0, activeMembers: 0, hoursInUse: 0, km: 0, avoidedKg: 0 },
+      { ...busy, visibleBins: 0, uses: 0, memberDays: 0, cellMembers: 0, hoursInUse: 0, km: 0, avoidedKg: 0 },
       5,
     );
     expect(stats).toMatchObject({
       suppressed: true,
       uses: null,
+      memberDays: null,
       activeMembers: null,
       hoursInUse: null,
       utilizationRate: null,
@@ -72,20 +82,56 @@ describe('public figures', () => {
     expect(stats.assetHours).toBe(400);
   });
 
-  it('is not suppressed when there was no activity at all, and has no ratio without assets', () => {
-    const stats = toStats(emptyParts(period), 5);
-    expect(stats).toMatchObject({ suppressed: false, uses: 0, utilizationRate: null, usersPerAsset: null });
+  it('answers a period with no activity exactly like one whose activity is all hidden (rule 2)', () => {
+    const hidden = { ...emptyParts(period), assets: 4, assetHours: 400 };
+    expect(toStats(hidden, 5)).toEqual(toStats({ ...hidden }, 5));
+    expect(toStats(emptyParts(period), 5)).toMatchObject({
+      suppressed: true,
+      uses: null,
+      utilizationRate: null,
+      usersPerAsset: null,
+    });
+  });
+
+  it('publishes distinct members only for a calendar month or year (rule 3)', () => {
+    expect(toStats(busy, 5).activeMembers).toBe(10);
+    for (const other of [
+      { from: '2025-03-01', to: '2025-03-30' },
+      { from: '2025-03-02', to: '2025-03-31' },
+      { from: '2025-01-01', to: '2025-06-30' },
+      { from: '2025-03-01', to: '2025-04-30' },
+    ]) {
+      expect(toStats({ ...busy, period: other }, 5)).toMatchObject({ activeMembers: null, usersPerAsset: null });
+    }
+  });
+
+  it('knows the calendar cells, leap years included', () => {
+    expect(cellOf({ from: '2025-01-01', to: '2025-12-31' })).toEqual({ year: 2025, month: null });
+    expect(cellOf({ from: '2024-02-01', to: '2024-02-29' })).toEqual({ year: 2024, month: 2 });
+    expect(cellOf({ from: '2025-02-01', to: '2025-02-28' })).toEqual({ year: 2025, month: 2 });
+    expect(cellOf({ from: '2025-02-01', to: '2025-02-29' })).toBeNull();
+    expect(cellOf({ from: '2025-01-01', to: '2025-01-31' })).toEqual({ year: 2025, month: 1 });
+    expect(cellOf({ from: '2024-12-01', to: '2025-12-31' })).toBeNull();
+  });
+
+  it('withholds small cells and months within 1 to k − 1 of their year', () => {
+    const months = [0, 4, 5, 12, 9, 10, 11, 13, 8, 0, 0, 0];
+    expect(publishCells(13, months, 5)).toEqual({
+      year: 13,
+      months: [null, null, 5, null, null, null, null, 13, 8, null, null, null],
+    });
+    expect(publishCells(4, [4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 5).year).toBeNull();
   });
 
   it('adds parts of the same period field by field', () => {
     const total = addParts(period, [busy, busy]);
     expect(total).toMatchObject({
-      bins: 6,
       visibleBins: 4,
       assets: 8,
       assetHours: 800,
       uses: 40,
-      activeMembers: 20,
+      memberDays: 28,
+      cellMembers: 20,
       km: 240,
       avoidedKg: 18,
     });

@@ -1,11 +1,10 @@
 /**
  * Queries over the GBFS tables (migration 0004): systems, vehicle types, sharing hubs, their
- * stored availability, and the two live facts the GBFS export needs from usage (which assets
- * are in use now, how many uses each has had). Each takes the knex handle first and returns
+ * stored availability, and the assets based at hubs; never usage events (the GBFS export must not
+ * change with a use, docs/methodology.md rule 4). Each takes the knex handle first and returns
  * plain rows; lists are ordered so batch results and feeds are stable.
  */
 import type { Knex } from 'knex';
-import { chunked } from './queries.js';
 import type {
   GbfsFreeFloatingRow,
   GbfsSystemRow,
@@ -64,46 +63,6 @@ export function hubbedAssetsOf(db: Knex, coopId: string): Promise<SharedAssetRow
     .where('platform_cooperative_id', coopId)
     .whereNotNull('hub_id')
     .orderBy('id');
-}
-
-/** Longest use ingest accepts, in days (ingest.ts: 31 days), plus one for the UTC day boundary. */
-const LONGEST_USE_DAYS = 32;
-
-/**
- * Ids of a co-op's assets in use at `now`: an ingested use that started at or before it and ends
- * after it. Only the days a use still under way can have started on are read.
- */
-export async function assetsInUseAt(db: Knex, coopId: string, now: Date): Promise<Set<string>> {
-  const instant = now.toISOString();
-  const earliest = new Date(now.getTime() - LONGEST_USE_DAYS * 86_400_000).toISOString().slice(0, 10);
-  const rows: { asset_id: string }[] = await db('usage_events')
-    .distinct('asset_id')
-    .where('platform_cooperative_id', coopId)
-    .whereBetween('day', [earliest, instant.slice(0, 10)])
-    .where('started_at', '<=', instant)
-    .where('ended_at', '>', instant);
-  return new Set(rows.map((row) => row.asset_id));
-}
-
-/** How many uses each of the given assets has had that started at or before `now` (missing: none). */
-export async function usesSoFar(
-  db: Knex,
-  coopId: string,
-  assetIds: readonly string[],
-  now: Date,
-): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const chunk of chunked(assetIds)) {
-    const rows: { asset_id: string; n: number | string }[] = await db('usage_events')
-      .select('asset_id')
-      .count({ n: '*' })
-      .where('platform_cooperative_id', coopId)
-      .whereIn('asset_id', chunk)
-      .where('started_at', '<=', now.toISOString())
-      .groupBy('asset_id');
-    for (const row of rows) counts.set(row.asset_id, Number(row.n));
-  }
-  return counts;
 }
 
 /** Vehicles available per hub and asset kind, from the stored counts (types of one kind summed). */

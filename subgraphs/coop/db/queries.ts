@@ -42,19 +42,17 @@ export function assetsOfPlatformCooperatives(db: Knex, coopIds: readonly string[
   return db<SharedAssetRow>('shared_assets').whereIn('platform_cooperative_id', coopIds).orderBy('id');
 }
 
-/** Per co-op sums over the bins of a period: visible bins (≥ k members) only, plus how many bins there were. */
+/** Per co-op sums over the visible bins (≥ k members) of a period; hidden bins are never read into a figure. */
 export interface BinTotalsRow {
   platform_cooperative_id: string;
-  bins: number;
   visible_bins: number;
-  uses: number | null;
-  hours_in_use: number | null;
-  km: number | null;
-  nights: number | null;
-  avoided_kg: number | null;
+  uses: number;
+  member_days: number;
+  hours_in_use: number;
+  km: number;
+  nights: number;
+  avoided_kg: number;
 }
-
-const visible = (column: string) => `sum(case when members >= ? then ${column} else 0 end)`;
 
 export async function binTotals(
   db: Knex,
@@ -65,17 +63,18 @@ export async function binTotals(
 ): Promise<BinTotalsRow[]> {
   const rows = await db('usage_bins')
     .select('platform_cooperative_id')
-    .count({ bins: '*' })
-    .select(
-      db.raw(`${visible('1')} as visible_bins`, [k]),
-      db.raw(`${visible('uses')} as uses`, [k]),
-      db.raw(`${visible('hours_in_use')} as hours_in_use`, [k]),
-      db.raw(`${visible('km')} as km`, [k]),
-      db.raw(`${visible('nights')} as nights`, [k]),
-      db.raw(`${visible('avoided_kg')} as avoided_kg`, [k]),
-    )
+    .count({ visible_bins: '*' })
+    .sum({
+      uses: 'uses',
+      member_days: 'members',
+      hours_in_use: 'hours_in_use',
+      km: 'km',
+      nights: 'nights',
+      avoided_kg: 'avoided_kg',
+    })
     .whereIn('platform_cooperative_id', coopIds)
     .whereBetween('day', [from, to])
+    .where('members', '>=', k)
     .groupBy('platform_cooperative_id');
   return (rows as Record<string, unknown>[]).map(numeric) as unknown as BinTotalsRow[];
 }
@@ -90,61 +89,73 @@ const dayBit = (day: string) => `(1 << (cast(substr(${day}, 9, 2) as integer) - 
 const monthMasks = (day: string, prefix: string) =>
   MONTHS.map((m) => `sum(case when substr(${day}, 6, 2) = '${m}' then ${dayBit(day)} else 0 end) as ${prefix}${m}`);
 
-/**
- * Distinct members per co-op over the visible bins of a period only. Reads the member-year
- * rollup (`usage_member_years`, one row per co-op, year and member, with a mask of the days
- * the member was active in each month) instead of the raw events: a member counts when their
- * days meet the visible days of the period in any month. The same figure as counting distinct
- * `member_ref` over the events of visible bins, at a cost bounded by the members rather than
- * by their uses.
- */
-export async function visibleMembers(
-  db: Knex,
-  coopIds: readonly string[],
-  from: string,
-  to: string,
-  k: number,
-): Promise<{ platform_cooperative_id: string; members: number }[]> {
-  const visibleDays = db('usage_bins')
-    .select('platform_cooperative_id', db.raw('substr(day, 1, 4) as year'))
-    .select(monthMasks('day', 'v').map((mask) => db.raw(mask)))
-    .whereIn('platform_cooperative_id', coopIds)
-    .whereBetween('day', [from, to])
-    .where('members', '>=', k)
-    .groupBy('platform_cooperative_id', db.raw('substr(day, 1, 4)'))
-    .as('v');
-  const rows = await db('usage_member_years as y')
-    .join(visibleDays, (join) => {
-      join.on('v.platform_cooperative_id', 'y.platform_cooperative_id').andOn('v.year', 'y.year');
-    })
-    .select('y.platform_cooperative_id')
-    .countDistinct({ members: 'y.member_ref' })
-    // Repeats the join's bounds on the rollup itself, so both sides are read by their keys.
-    .whereIn('y.platform_cooperative_id', coopIds)
-    .whereBetween('y.year', [from.slice(0, 4), to.slice(0, 4)])
-    .where((where) => {
-      for (const m of MONTHS) where.orWhereRaw(`(y.days_${m} & v.v${m}) <> 0`);
-    })
-    .groupBy('y.platform_cooperative_id');
-  return (rows as Record<string, unknown>[]).map(numeric) as unknown as {
-    platform_cooperative_id: string;
-    members: number;
-  }[];
+/** Raw distinct-member counts of one co-op's calendar cells, before rule 3 withholds any. */
+export interface CellCountsRow {
+  platform_cooperative_id: string;
+  year: number;
+  /** Distinct members with a use in the year's visible bins. */
+  members: number;
+  /** The same per month, January first. */
+  months: number[];
 }
 
-/** Per co-op and calendar year: avoided emissions of the visible bins, and bin counts. */
+/**
+ * Distinct members over the visible bins of the calendar cells of one year, per co-op: the year
+ * and each of its months, in one pass. Reads the member-year rollup (`usage_member_years`, one
+ * row per co-op, year and member, with a mask per month of the days the member was active) and
+ * the visible-day masks of the bins: a member counts in a month when their days meet the month's
+ * visible days, in the year when they do in any month. Cost: one row per member of the year,
+ * whatever the number of uses, so a year stays cheap at 10^7 events.
+ */
+export async function cellCounts(
+  db: Knex,
+  coopIds: readonly string[],
+  year: number,
+  k: number,
+): Promise<CellCountsRow[]> {
+  const yearText = String(year);
+  const visibleDays = db('usage_bins')
+    .select('platform_cooperative_id')
+    .select(monthMasks('day', 'v').map((mask) => db.raw(mask)))
+    .whereIn('platform_cooperative_id', coopIds)
+    .whereBetween('day', [`${yearText}-01-01`, `${yearText}-12-31`])
+    .where('members', '>=', k)
+    .groupBy('platform_cooperative_id')
+    .as('v');
+  const inMonth = (m: string) => `(y.days_${m} & v.v${m}) <> 0`;
+  const rows = await db('usage_member_years as y')
+    .join(visibleDays, 'v.platform_cooperative_id', 'y.platform_cooperative_id')
+    .select('y.platform_cooperative_id')
+    .select(db.raw(`sum(case when ${MONTHS.map(inMonth).join(' or ')} then 1 else 0 end) as members`))
+    .select(MONTHS.map((m) => db.raw(`sum(case when ${inMonth(m)} then 1 else 0 end) as m${m}`)))
+    .whereIn('y.platform_cooperative_id', coopIds)
+    .where('y.year', yearText)
+    .groupBy('y.platform_cooperative_id');
+  return (rows as Record<string, unknown>[]).map(numeric).map((row) => ({
+    platform_cooperative_id: row.platform_cooperative_id as string,
+    year,
+    members: row.members as number,
+    months: MONTHS.map((m) => row[`m${m}`] as number),
+  }));
+}
+
+/** Per co-op and calendar year with at least one visible bin: avoided emissions of the visible bins. */
 export interface AnnualBinRow {
   platform_cooperative_id: string;
   year: number;
-  visible_bins: number;
   avoided_kg: number;
 }
 
+/**
+ * Years are listed only when they have a visible bin, so a year whose activity is all hidden is
+ * as absent as a year with none (rule 2).
+ */
 export async function annualBinTotals(db: Knex, coopIds: readonly string[], k: number): Promise<AnnualBinRow[]> {
   const rows = await db('usage_bins')
     .select('platform_cooperative_id', db.raw('substr(day, 1, 4) as year'))
-    .select(db.raw(`${visible('1')} as visible_bins`, [k]), db.raw(`${visible('avoided_kg')} as avoided_kg`, [k]))
+    .sum({ avoided_kg: 'avoided_kg' })
     .whereIn('platform_cooperative_id', coopIds)
+    .where('members', '>=', k)
     .groupBy('platform_cooperative_id', db.raw('substr(day, 1, 4)'))
     .orderBy('year');
   return (rows as Record<string, unknown>[]).map(numeric) as unknown as AnnualBinRow[];
@@ -194,7 +205,7 @@ export async function rebuildBins(
 }
 
 /**
- * Recomputes the member-year rollup (see `visibleMembers`) of the given co-ops from the raw
+ * Recomputes the member-year rollup (see `cellCounts`) of the given co-ops from the raw
  * events: all their years, or the years from the first to the last of `days`. Each member's
  * days are made distinct first, so summing their bits per month gives the month's day mask.
  */

@@ -80,6 +80,8 @@ export interface GbfsSystemRow {
   updated_at: string;
   /** ISO 8601 `last_updated` of the last imported status feed; null when none. */
   status_updated_at: string | null;
+  /** The operator's own live GBFS discovery URL, when an import gave it (migration 0005); null otherwise. */
+  operational_feed_url?: string | null;
 }
 
 /** A GBFS vehicle type of a co-op and the asset kind it maps to. */

@@ -321,12 +321,15 @@ const SYSTEM_FIELDS = [
   'attribution_organization_name',
   'attribution_url',
   'source_version',
+  'operational_feed_url',
 ] as const;
 
+/** The system's row; a discovery URL the files do not give keeps the one stored (`known`). */
 function systemRow(
   coopId: string,
   parse: GbfsParse,
   system: GbfsSystemInfo,
+  known: string | null,
 ): Omit<GbfsSystemRow, 'updated_at' | 'status_updated_at'> {
   return {
     platform_cooperative_id: coopId,
@@ -343,6 +346,7 @@ function systemRow(
     attribution_organization_name: system.attributionOrganizationName,
     attribution_url: system.attributionUrl,
     source_version: parse.version,
+    operational_feed_url: parse.discoveryUrl ?? known,
   };
 }
 
@@ -399,7 +403,7 @@ export async function importGbfs(
     }
     let staticChanged = false;
     if (parse.system) {
-      const row = systemRow(coopId, parse, parse.system);
+      const row = systemRow(coopId, parse, parse.system, stored?.operational_feed_url ?? null);
       const changed = changedFields(stored, row, SYSTEM_FIELDS);
       records.push({
         key: `system_information/${parse.system.systemId}`,

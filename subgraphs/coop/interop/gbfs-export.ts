@@ -1,13 +1,17 @@
 /**
  * The GBFS 3.0 export of one platform co-op: `gbfs.json`, `gbfs_versions`, `system_information`,
- * `vehicle_types`, `station_information`, `station_status` and `vehicle_status`, built from the
- * coop database at the stable URLs `<base>/gbfs/<co-op id>/<feed>.json` (see docs/open-data.md).
+ * `vehicle_types`, `station_information` and `station_status`, built from the coop database at
+ * the stable URLs `<base>/gbfs/<co-op id>/<feed>.json` (see docs/open-data.md).
  *
- * Availability at a hub is the status an import stored for it (an operator's own feed), else it
- * is computed live from the co-op's assets kept there: in service today, and not in use at `now`
- * (no ingested use covering `now`). Vehicle ids follow GBFS's rotation rule: see `rotatingVehicleId`.
+ * The feeds describe the system; they never watch it (privacy model rule 4, docs/methodology.md):
+ * nothing in them is read from usage events, so no ingested use changes a byte of them. There is
+ * no `vehicle_status` (per-vehicle availability would show single trips), and a station's status
+ * is either what an imported operator feed said (stored, changed only by another import) or the
+ * fleet based at the station (its home hub), never vehicles taken out by uses. Live availability
+ * belongs to the co-op's own operational feed, whose discovery URL the graph links to
+ * (`VehicleSharingSystem.operationalFeedUrl`). GBFS 3.0's discovery schema requires
+ * `station_status` beside `station_information`, hence the file at all.
  */
-import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { asBoolean } from '../../../lib/resolvers.js';
 import * as g from '../db/gbfs.js';
@@ -26,15 +30,11 @@ import { GBFS_FEEDS } from '../../../lib/gbfs-paths.js';
 export const GBFS_EXPORT_FEEDS = GBFS_FEEDS;
 export type GbfsExportFeed = (typeof GBFS_EXPORT_FEEDS)[number];
 
-/** Feeds computed at request time from assets and usage; the others change only by seeding or import. */
-const LIVE_FEEDS: ReadonlySet<GbfsExportFeed> = new Set(['station_status', 'vehicle_status']);
-
 /**
- * ttl of each kind of feed, seconds. Static feeds change only when an import or seed writes the
- * system: five minutes lets an import show soon. Live feeds change with every rental: one minute,
- * the subgraphs' own cache age, well inside GBFS's expectation that real-time data be fresh.
+ * ttl of every feed, seconds: the feeds change only when an import or seed writes the system or
+ * its fleet, so five minutes lets an import show soon.
  */
-export const GBFS_TTL = { static: 300, live: 60 } as const;
+export const GBFS_TTL = 300;
 
 /** Why a co-op's feeds cannot be served: the HTTP layer answers 404 with the message. */
 export class GbfsNotPublishedError extends Error {}
@@ -48,47 +48,8 @@ export interface GbfsFeedDocument {
 export interface GbfsExportOptions {
   /** Where the gateway serves the graph, e.g. `https://graph.example.org`; feed URLs hang below it. */
   baseUrl: string;
+  /** The day whose fleet is described (assets in service that day). */
   now: Date;
-  /** The vehicle-id key (see `vehicleIdKey`). */
-  idKey: Buffer;
-}
-
-/**
- * The key of rotating vehicle ids, derived from the subgraph secret with HKDF-SHA-256 under its
- * own label: deployments sharing a secret agree on ids, and the secret itself is never used as
- * an HMAC key for anything published.
- */
-export function vehicleIdKey(subgraphSecret: string): Buffer {
-  return Buffer.from(crypto.hkdfSync('sha256', subgraphSecret, 'commons-graph', 'gbfs-vehicle-id/v1', 32));
-}
-
-const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
-
-/** RFC 4648 base32, lower case, no padding. */
-export function base32(bytes: Uint8Array): string {
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return out;
-}
-
-/**
- * A vehicle's published id: base32 of HMAC-SHA-256(key, `<asset id>:<uses so far>`), 160 bits.
- * It changes with every use (GBFS 3.0: vehicle_id rotated to a random string after each trip),
- * stays the same between uses, and without the key it can be linked neither to the asset nor to
- * the vehicle's earlier ids, so no stable id reveals a member's trips.
- */
-export function rotatingVehicleId(key: Buffer, assetId: string, usesSoFar: number): string {
-  return base32(crypto.createHmac('sha256', key).update(`${assetId}:${usesSoFar}`).digest().subarray(0, 20));
 }
 
 /** The stable path of one feed of one co-op, below the gateway's base URL. */
@@ -127,8 +88,8 @@ interface GbfsSource {
   hubs: SharingHubRow[];
   statuses: Map<string, SharingHubStatusRow>;
   counts: Map<string, SharingHubVehicleCountRow[]>;
-  /** Live availability: the available assets at each hub without a stored status. */
-  live: { hubId: string; asset: SharedAssetRow; vehicleTypeId: string; usesSoFar: number }[] | null;
+  /** The fleet based at each hub without a stored status: in service on the day, with its vehicle type. */
+  fleet: { hubId: string; vehicleTypeId: string }[];
 }
 
 /** The co-op's system, or why it publishes no feeds. */
@@ -149,13 +110,13 @@ async function systemOf(db: Knex, coopId: string): Promise<GbfsSystemRow> {
   );
 }
 
-/** In service on the UTC day of `now`, as ingest counts service days (both ends included). */
+/** In service on a UTC day, as ingest counts service days (both ends included). */
 function inServiceOn(asset: SharedAssetRow, day: string): boolean {
   return asset.commissioned_on <= day && (asset.decommissioned_on === null || asset.decommissioned_on >= day);
 }
 
-/** Reads what the feeds need; the live part (assets and usage) only when a live feed is wanted. */
-async function loadSource(db: Knex, coopId: string, now: Date, live: boolean): Promise<GbfsSource> {
+/** Reads what the feeds need: the system, its types, hubs, stored statuses and fleet; never usage. */
+async function loadSource(db: Knex, coopId: string, now: Date): Promise<GbfsSource> {
   const system = await systemOf(db, coopId);
   const [types, hubs] = await Promise.all([g.vehicleTypesOf(db, [coopId]), g.hubsOf(db, [coopId])]);
   const hubIds = hubs.map((hub) => hub.id);
@@ -163,45 +124,23 @@ async function loadSource(db: Knex, coopId: string, now: Date, live: boolean): P
   const statuses = new Map(statusRows.map((row) => [row.hub_id, row]));
   const counts = new Map<string, SharingHubVehicleCountRow[]>();
   for (const row of countRows) counts.set(row.hub_id, [...(counts.get(row.hub_id) ?? []), row]);
-  return {
-    coopId,
-    system,
-    types,
-    hubs,
-    statuses,
-    counts,
-    live: live ? await loadLive(db, coopId, now, types, statuses) : null,
-  };
+  return { coopId, system, types, hubs, statuses, counts, fleet: await loadFleet(db, coopId, now, types, statuses) };
 }
 
-/** The co-op's vehicles available at `now` at hubs without a stored status, with their uses so far. */
-async function loadLive(
+/** The co-op's vehicles in service on the day of `now`, at their home hubs without a stored status. */
+async function loadFleet(
   db: Knex,
   coopId: string,
   now: Date,
   types: readonly GbfsVehicleTypeRow[],
   statuses: ReadonlyMap<string, SharingHubStatusRow>,
-): Promise<NonNullable<GbfsSource['live']>> {
+): Promise<GbfsSource['fleet']> {
   const day = now.toISOString().slice(0, 10);
   const typeOfKind = new Map<string, string>();
   for (const type of types) if (!typeOfKind.has(type.kind)) typeOfKind.set(type.kind, type.vehicle_type_id);
-  const assets = (await g.hubbedAssetsOf(db, coopId)).filter(
-    (asset) => !statuses.has(asset.hub_id!) && typeOfKind.has(asset.kind) && inServiceOn(asset, day),
-  );
-  const inUse = await g.assetsInUseAt(db, coopId, now);
-  const available = assets.filter((asset) => !inUse.has(asset.id));
-  const uses = await g.usesSoFar(
-    db,
-    coopId,
-    available.map((asset) => asset.id),
-    now,
-  );
-  return available.map((asset) => ({
-    hubId: asset.hub_id!,
-    asset,
-    vehicleTypeId: typeOfKind.get(asset.kind)!,
-    usesSoFar: uses.get(asset.id) ?? 0,
-  }));
+  return (await g.hubbedAssetsOf(db, coopId))
+    .filter((asset) => !statuses.has(asset.hub_id!) && typeOfKind.has(asset.kind) && inServiceOn(asset, day))
+    .map((asset) => ({ hubId: asset.hub_id!, vehicleTypeId: typeOfKind.get(asset.kind)! }));
 }
 
 const localised = (text: string, system: GbfsSystemRow) => [
@@ -275,83 +214,60 @@ const FEED_DATA: Record<GbfsExportFeed, (source: GbfsSource, options: GbfsExport
       ...(hub.capacity !== null ? { capacity: Number(hub.capacity) } : {}),
     })),
   }),
-  station_status: (source, { now }) => ({ stations: stationStatuses(source, now) }),
-  vehicle_status: (source, { now, idKey }) => ({
-    // Sorted by the rotated id, so a vehicle's place in the list says nothing about which asset it is.
-    vehicles: (source.live ?? [])
-      .map((vehicle) => ({
-        vehicle_id: rotatingVehicleId(idKey, vehicle.asset.id, vehicle.usesSoFar),
-        is_reserved: false,
-        is_disabled: false,
-        vehicle_type_id: vehicle.vehicleTypeId,
-        station_id: source.hubs.find((hub) => hub.id === vehicle.hubId)!.station_id,
-        last_reported: rfc3339(now.toISOString()),
-      }))
-      .sort((a, b) => a.vehicle_id.localeCompare(b.vehicle_id)),
-  }),
+  station_status: (source) => ({ stations: stationStatuses(source) }),
 };
 
 /**
- * One entry per hub with availability: the stored status when an import gave one, else live
- * counts of the co-op's available assets there (every vehicle type listed, 0 included; docks
- * free = capacity − vehicles present). Hubs with neither are left out.
+ * One entry per hub: the stored status when an import gave one (the operator's own public
+ * figures, as of their last_reported), else the fleet based there (every vehicle type listed, 0
+ * included; docks free = capacity − fleet), reported as of the system's last change. No use is
+ * subtracted: the figures describe where vehicles belong, not where they are.
  */
-function stationStatuses(source: GbfsSource, now: Date): Record<string, unknown>[] {
-  const live = source.live ?? [];
+function stationStatuses(source: GbfsSource): Record<string, unknown>[] {
   const typeIds = source.types.map((type) => type.vehicle_type_id);
-  return source.hubs.flatMap((hub) => {
+  return source.hubs.map((hub) => {
     const stored = source.statuses.get(hub.id);
     if (stored) {
-      return [
-        {
-          station_id: hub.station_id,
-          num_vehicles_available: Number(stored.vehicles_available),
-          vehicle_types_available: (source.counts.get(hub.id) ?? []).map((row) => ({
-            vehicle_type_id: row.vehicle_type_id,
-            count: Number(row.count),
-          })),
-          ...(stored.docks_available !== null ? { num_docks_available: Number(stored.docks_available) } : {}),
-          is_installed: asBoolean(stored.is_installed),
-          is_renting: asBoolean(stored.is_renting),
-          is_returning: asBoolean(stored.is_returning),
-          last_reported: rfc3339(stored.last_reported),
-        },
-      ];
-    }
-    if (source.live === null) return [];
-    const here = live.filter((vehicle) => vehicle.hubId === hub.id);
-    const virtual = asBoolean(hub.is_virtual_station);
-    return [
-      {
+      return {
         station_id: hub.station_id,
-        num_vehicles_available: here.length,
-        vehicle_types_available: typeIds.map((id) => ({
-          vehicle_type_id: id,
-          count: here.filter((vehicle) => vehicle.vehicleTypeId === id).length,
+        num_vehicles_available: Number(stored.vehicles_available),
+        vehicle_types_available: (source.counts.get(hub.id) ?? []).map((row) => ({
+          vehicle_type_id: row.vehicle_type_id,
+          count: Number(row.count),
         })),
-        ...(!virtual && hub.capacity !== null
-          ? { num_docks_available: Math.max(0, Number(hub.capacity) - here.length) }
-          : {}),
-        is_installed: true,
-        is_renting: true,
-        is_returning: true,
-        last_reported: rfc3339(now.toISOString()),
-      },
-    ];
+        ...(stored.docks_available !== null ? { num_docks_available: Number(stored.docks_available) } : {}),
+        is_installed: asBoolean(stored.is_installed),
+        is_renting: asBoolean(stored.is_renting),
+        is_returning: asBoolean(stored.is_returning),
+        last_reported: rfc3339(stored.last_reported),
+      };
+    }
+    const here = source.fleet.filter((vehicle) => vehicle.hubId === hub.id);
+    const virtual = asBoolean(hub.is_virtual_station);
+    return {
+      station_id: hub.station_id,
+      num_vehicles_available: here.length,
+      vehicle_types_available: typeIds.map((id) => ({
+        vehicle_type_id: id,
+        count: here.filter((vehicle) => vehicle.vehicleTypeId === id).length,
+      })),
+      ...(!virtual && hub.capacity !== null
+        ? { num_docks_available: Math.max(0, Number(hub.capacity) - here.length) }
+        : {}),
+      is_installed: true,
+      is_renting: true,
+      is_returning: true,
+      last_reported: rfc3339(source.system.updated_at),
+    };
   });
 }
 
-/**
- * The instant a feed's data last changed: static feeds when the system, its types or hubs last
- * changed; live feeds now when anything is computed live, else when the stored status was imported.
- */
-function lastUpdatedOf(feed: GbfsExportFeed, source: GbfsSource, now: Date): string {
-  if (!LIVE_FEEDS.has(feed)) return source.system.updated_at;
-  return computesLive(source) ? now.toISOString() : (source.system.status_updated_at ?? source.system.updated_at);
+/** The instant a feed's data last changed: the system's last change, or the last imported status if later. */
+function lastUpdatedOf(feed: GbfsExportFeed, source: GbfsSource): string {
+  const status = source.system.status_updated_at;
+  if (feed === 'station_status' && status && status > source.system.updated_at) return status;
+  return source.system.updated_at;
 }
-
-/** True when some hub's availability is computed from the co-op's own assets rather than stored. */
-const computesLive = (source: GbfsSource) => source.hubs.some((hub) => !source.statuses.has(hub.id));
 
 /** One feed as a GBFS 3.0 file, with its ttl. Throws GbfsNotPublishedError for co-ops without feeds. */
 export async function buildGbfsFeed(
@@ -360,17 +276,15 @@ export async function buildGbfsFeed(
   feed: GbfsExportFeed,
   options: GbfsExportOptions,
 ): Promise<GbfsFeedDocument> {
-  const source = await loadSource(db, coopId, options.now, LIVE_FEEDS.has(feed));
-  return render(feed, source, options);
+  return render(feed, await loadSource(db, coopId, options.now), options);
 }
 
 function render(feed: GbfsExportFeed, source: GbfsSource, options: GbfsExportOptions): GbfsFeedDocument {
-  const ttl = LIVE_FEEDS.has(feed) && computesLive(source) ? GBFS_TTL.live : GBFS_TTL.static;
   return {
-    ttl,
+    ttl: GBFS_TTL,
     body: {
-      last_updated: rfc3339(lastUpdatedOf(feed, source, options.now)),
-      ttl,
+      last_updated: rfc3339(lastUpdatedOf(feed, source)),
+      ttl: GBFS_TTL,
       version: '3.0',
       data: FEED_DATA[feed](source, options),
     },
@@ -383,7 +297,7 @@ export async function buildGbfsFeeds(
   coopId: string,
   options: GbfsExportOptions,
 ): Promise<Record<GbfsExportFeed, GbfsFeedDocument>> {
-  const source = await loadSource(db, coopId, options.now, true);
+  const source = await loadSource(db, coopId, options.now);
   return Object.fromEntries(GBFS_EXPORT_FEEDS.map((feed) => [feed, render(feed, source, options)])) as Record<
     GbfsExportFeed,
     GbfsFeedDocument

@@ -8,7 +8,7 @@
  * becomes a usage event or a shared asset. What it holds is the system (a co-op's service),
  * vehicle types (asset kinds), stations (sharing hubs) and current availability.
  */
-import { isObject, RefusedFileError } from '../../../lib/interop.js';
+import { isObject, isWebUrl, RefusedFileError } from '../../../lib/interop.js';
 
 /** GBFS versions this importer reads; others refuse the file. */
 export const SUPPORTED_GBFS_VERSIONS = ['2.3', '3.0'] as const;
@@ -121,6 +121,11 @@ export interface GbfsParse {
   vehicles: GbfsVehicles | null;
   /** last_updated of the status feeds read (ISO 8601), the latest; null when none. */
   statusUpdatedAt: string | null;
+  /**
+   * Where the operator publishes this discovery file live: the discovery's own `gbfs` entry, else
+   * the `gbfs_versions` entry of the imported version; null when the files do not say.
+   */
+  discoveryUrl: string | null;
   /** Facts about the files as a whole: feeds not mapped, assumptions made. */
   notes: string[];
 }
@@ -205,7 +210,13 @@ export function parseGbfsFeed(name: string, text: string, expected?: GbfsVersion
 }
 
 /** The feed names a discovery file lists, and its version. In 2.3 feeds sit per language; 3.0 has one list. */
-export function parseGbfsDiscovery(text: string): { version: GbfsVersion; feeds: string[]; notes: string[] } {
+export function parseGbfsDiscovery(text: string): {
+  version: GbfsVersion;
+  feeds: string[];
+  /** The URL the discovery gives for itself (a feed named `gbfs`), when it is a web URL. */
+  selfUrl: string | null;
+  notes: string[];
+} {
   const raw = parseJsonObject(text, 'gbfs.json');
   const version = versionOf(raw, 'gbfs.json');
   if (!isObject(raw.data)) throw new RefusedFileError('gbfs.json: data is missing or not an object');
@@ -232,7 +243,18 @@ export function parseGbfsDiscovery(text: string): { version: GbfsVersion; feeds:
     }
     return feed.name;
   });
-  return { version, feeds, notes };
+  const self = list.find((feed) => isObject(feed) && feed.name === 'gbfs') as Record<string, unknown> | undefined;
+  return { version, feeds, selfUrl: isWebUrl(self?.url) ? self.url : null, notes };
+}
+
+/** The URL `gbfs_versions` gives for one version's discovery file, when the file lists it as a web URL. */
+export function versionUrlOf(text: string | null, version: GbfsVersion): string | null {
+  if (text === null) return null;
+  const { data } = parseGbfsFeed('gbfs_versions', text);
+  const versions = Array.isArray(data.versions) ? data.versions : [];
+  const entry = versions.find((item) => isObject(item) && item.version === version) as
+    Record<string, unknown> | undefined;
+  return isWebUrl(entry?.url) ? entry.url : null;
 }
 
 /** A text the feed gives as a plain string (2.3) or as localised texts (3.0): the one in `language`, else the first. */
@@ -547,6 +569,9 @@ export function parseGbfsSystem(discoveryText: string, readFeed: (name: string) 
     statuses: statuses ? checkStationStatuses(statuses.data, version) : null,
     vehicles: vehicles ? checkVehicles(vehicles.data, version) : null,
     statusUpdatedAt: statusTimes.at(-1) ?? null,
+    discoveryUrl:
+      discovery.selfUrl ??
+      (discovery.feeds.includes('gbfs_versions') ? versionUrlOf(readFeed('gbfs_versions'), version) : null),
     notes,
   };
 }
@@ -565,6 +590,7 @@ export function parseLoneStationStatus(text: string): GbfsParse {
     statuses: checkStationStatuses(feed.data, feed.version),
     vehicles: null,
     statusUpdatedAt: feed.lastUpdated,
+    discoveryUrl: null,
     notes: ['a lone station_status file: availability of stations the co-op already has, nothing else'],
   };
 }

@@ -79,6 +79,7 @@ export const resolvers: Resolvers<CoopLoaders> = {
     attributionOrganizationName: (system: GbfsSystemRow) => system.attribution_organization_name,
     attributionUrl: (system: GbfsSystemRow) => system.attribution_url,
     importedVersion: (system: GbfsSystemRow) => system.source_version,
+    operationalFeedUrl: (system: GbfsSystemRow) => system.operational_feed_url ?? null,
     updatedAt: (system: GbfsSystemRow) => system.updated_at,
     vehicleTypes: (system: GbfsSystemRow, _: unknown, { loaders }) =>
       loaders.vehicleTypesOfCoop.load(system.platform_cooperative_id),
@@ -131,19 +132,13 @@ export const resolvers: Resolvers<CoopLoaders> = {
     annualSharing: async (city: IdArgs, _: unknown, { loaders }) => {
       const coops = await loaders.coopsOfCity.load(city.id);
       const perCoop = await loaders.annualOfCoop.loadMany(coops.map((coop) => coop.id));
-      const years = new Map<number, { visibleBins: number; avoided: number }>();
+      // Only years with a visible bin are listed (rule 2), so every entry has a figure.
+      const years = new Map<number, number>();
       for (const rows of perCoop) {
         if (rows instanceof Error) throw rows;
-        for (const row of rows) {
-          const year = years.get(row.year) ?? { visibleBins: 0, avoided: 0 };
-          year.visibleBins += row.visible_bins;
-          year.avoided += row.avoided_kg;
-          years.set(row.year, year);
-        }
+        for (const row of rows) years.set(row.year, (years.get(row.year) ?? 0) + row.avoided_kg);
       }
-      return [...years]
-        .sort(([a], [b]) => a - b)
-        .map(([year, total]) => ({ year, avoidedKgCO2e: total.visibleBins > 0 ? total.avoided : null }));
+      return [...years].sort(([a], [b]) => a - b).map(([year, avoidedKgCO2e]) => ({ year, avoidedKgCO2e }));
     },
   },
   CommonsApplication: {

@@ -181,7 +181,10 @@ function YearSections({ city, year, figures }: { city: City; year: number; figur
             </dl>
             <p className="muted small">
               Method <code>{sharing.methodology}</code>. Days of a co-op with fewer than {sharing.suppressionThreshold}{' '}
-              distinct members are left out of every figure; a figure with nothing left to show reads “suppressed”.
+              distinct members are left out of every figure; a figure with nothing left to show reads “suppressed”,
+              whether the period had hidden activity or none. Active members are counted per calendar month and year
+              only; a month reads “—” where its count would differ from the year's by fewer than{' '}
+              {sharing.suppressionThreshold}.
             </p>
           </>
         ) : (

@@ -21,7 +21,7 @@ export function Figure({ name, value, suppressed = false, format }: FigureProps)
       data-figure={name}
       data-state={state}
       data-value={state === 'value' ? String(value) : undefined}
-      title={state === 'suppressed' ? 'Withheld: fewer than k distinct members took part' : undefined}
+      title={state === 'suppressed' ? 'Withheld: no day with at least k distinct members in this period' : undefined}
     >
       {figureText(value, suppressed, format)}
     </span>

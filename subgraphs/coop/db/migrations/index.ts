@@ -3,6 +3,7 @@ import * as initial from './0001_initial.js';
 import * as partitionUsageEvents from './0002_partition_usage_events.js';
 import * as memberYears from './0003_member_years.js';
 import * as gbfs from './0004_gbfs.js';
+import * as gbfsOperationalFeed from './0005_gbfs_operational_feed.js';
 import * as useOverlapIndex from './0006_use_overlap_index.js';
 
 /** Every migration of the coop database, by name; applied in name order. */
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '0002_partition_usage_events': partitionUsageEvents,
   '0003_member_years': memberYears,
   '0004_gbfs': gbfs,
+  '0005_gbfs_operational_feed': gbfsOperationalFeed,
   '0006_use_overlap_index': useOverlapIndex,
 };
