@@ -24,6 +24,7 @@ import { createRateLimiter } from './rate-limit.js';
 import { connectRedis } from './redis.js';
 import { createWebHandler } from './web.js';
 import { responseCache } from './response-cache.js';
+import { boundedWork } from './bounded-work.js';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -141,7 +142,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     plugins: [
       ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
       rejectedOperationsAre400(metrics),
-      ...(redis ? [responseCache(redis.client)] : []),
+      boundedWork(limits, metrics),
+      ...(redis ? [responseCache(redis.client, limits.maxAnswerBytes)] : []),
       ApolloServerPluginLandingPageDisabled(),
     ],
   });

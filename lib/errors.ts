@@ -7,6 +7,10 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
+  /** A request's work stopped at its deadline (the gateway's, or the subgraph's own bound). */
+  DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
+  /** An answer would have been larger than MAX_ANSWER_BYTES; none is sent. */
+  ANSWER_TOO_LARGE: 'ANSWER_TOO_LARGE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 } as const;
 
