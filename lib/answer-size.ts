@@ -55,10 +55,11 @@ export function jsonBytesAtMost(value: unknown, limit: number): number {
 
 /**
  * What one resolved field adds to its answer: its key and, for a leaf (scalar or enum), its
- * value; for an object or a list of objects only the brackets and commas, since the fields
- * inside are counted as they are resolved.
+ * value. For a list of objects, `itemBytes` for each item (at least its braces; callers pass
+ * the keys of the item's selection too, so a list whose items would overflow stops the request
+ * before any item is worked on); the fields inside are counted as they are resolved.
  */
-export function fieldBytes(key: string, value: unknown, isLeaf: boolean, limit: number): number {
+export function fieldBytes(key: string, value: unknown, isLeaf: boolean, limit: number, itemBytes = 2): number {
   const keyBytes = key.length + 4;
   if (isLeaf || value === null || value === undefined) return keyBytes + jsonBytesAtMost(value ?? null, limit);
   let bytes = keyBytes + 2;
@@ -66,7 +67,7 @@ export function fieldBytes(key: string, value: unknown, isLeaf: boolean, limit: 
   while (lists.length > 0 && bytes <= limit) {
     const list = lists.pop();
     if (!Array.isArray(list)) continue;
-    bytes += 2 * list.length;
+    bytes += itemBytes * list.length;
     for (const item of list) if (Array.isArray(item)) lists.push(item);
   }
   return bytes;

@@ -7,12 +7,14 @@
 import type http from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import {
+  Kind,
   defaultFieldResolver,
   getNamedType,
   isLeafType,
   isObjectType,
   type GraphQLError,
   type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
 import { ANSWER_BUDGET_HEADER, AnswerTooLargeError, answerBudgetOf, fieldBytes } from './answer-size.js';
@@ -41,6 +43,15 @@ export function requestBoundsOf(
     deadline: deadlineOf(headerValue(req, DEADLINE_HEADER), trusted, limits.requestTimeoutMs),
     maxAnswerBytes: answerBudgetOf(headerValue(req, ANSWER_BUDGET_HEADER), trusted, limits.maxAnswerBytes),
   };
+}
+
+/** What each object of this field's list will add at least: its braces and the keys it selects. */
+function itemBytes(info: GraphQLResolveInfo): number {
+  let bytes = 2;
+  for (const node of info.fieldNodes)
+    for (const selection of node.selectionSet?.selections ?? [])
+      bytes += selection.kind === Kind.FIELD ? (selection.alias ?? selection.name).value.length + 4 : 8;
+  return bytes;
 }
 
 /** The error that stops a request now, if any: the one already set, or a passed deadline. */
@@ -96,14 +107,17 @@ export function boundedExecution<Context extends BaseContext & { bounds: Request
         async executionDidStart() {
           return {
             // A field's key is counted when it starts (graphql-js starts a whole level of a
-            // selection before finishing any, and each started field holds memory), its value when it ends.
+            // selection before finishing any, and each started field holds memory), its value when
+            // it ends, and a list's items, with the keys each will select, as soon as it resolves:
+            // the estimate errs high rather than let a level of thousands of objects start.
             willResolveField({ info }) {
               const key = String(info.path.key);
               if (count(fieldBytes(key, null, true, 0) - 4)) return;
               return (error, result) => {
                 if (bounds.stopped || error) return;
                 const isLeaf = isLeafType(getNamedType(info.returnType));
-                count(fieldBytes(key, result, isLeaf, bounds.maxAnswerBytes) - key.length - 4);
+                const items = isLeaf || !Array.isArray(result) ? 2 : itemBytes(info);
+                count(fieldBytes(key, result, isLeaf, bounds.maxAnswerBytes, items) - key.length - 4);
               };
             },
           };

@@ -53,7 +53,7 @@ const envSchema = z.object({
   GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
   SUBGRAPH_TIMEOUT_MS: positiveInt.default(5000),
   REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
-  MAX_ANSWER_BYTES: positiveInt.default(2_000_000),
+  MAX_ANSWER_BYTES: positiveInt.default(1_000_000),
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
   MAX_DEPTH: positiveInt.default(12),
   MAX_ALIASES: positiveInt.default(15),
