@@ -5,7 +5,10 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack, type TestSubgraph } from '../harness.js';
+import { SUBGRAPH_NAMES, type DatabaseConfig, type SubgraphName } from '../../lib/config.js';
+import { prepareDatabase } from '../../seeds/prepare.js';
+import { dropSchema, postgresDatabase, postgresUnavailable } from '../engines.js';
+import { copyTemplate, startTestStack, TEST_SEED, type TestStack, type TestSubgraph } from '../harness.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -42,27 +45,67 @@ async function health(subgraph: TestSubgraph): Promise<number> {
   return (await fetch(subgraph.url.replace(/\/graphql$/, '/health'))).status;
 }
 
-describe('deadline', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ production: true, subgraphTimeoutMs: 300 });
-  });
-  afterAll(() => stack?.stop());
+const pgMissing = await postgresUnavailable();
+if (pgMissing) {
+  if (process.env.CI) throw new Error(pgMissing);
+  console.warn(`PostgreSQL leg of the deadline test skipped: ${pgMissing}`);
+}
 
-  it('stops the subgraph resolving once the gateway stops waiting, and the subgraph keeps answering', async () => {
-    const { league } = stack.subgraphs;
-    const before = await rejections(league, 'deadline');
-    const answer = await stack.query(LEAGUE_BOMB);
-    expect(answer.data).toEqual({ league: null });
-    expect(['SUBGRAPH_UNAVAILABLE', 'DEADLINE_EXCEEDED']).toContain(answer.errors?.[0]?.extensions?.code);
-    expect(answer.errors?.[0]?.extensions?.serviceName).toBe('league');
-    // The league subgraph ended the request itself, stopped at the deadline, not by finishing the work.
-    expect(await changed(() => rejections(league, 'deadline'), before)).toBe(before + 1);
-    expect(await health(league)).toBe(200);
-    const small = await stack.query(`{ league(id: "eurocities") { id members { id } } }`);
-    expect(small.errors).toBeUndefined();
-    expect(small.data.league.members.length).toBeGreaterThan(0);
+/** The league on a seeded PostgreSQL schema of its own, the other three on SQLite copies. */
+async function leagueOnPostgres(): Promise<Record<SubgraphName, DatabaseConfig>> {
+  const league = postgresDatabase('league', 'bounded');
+  await dropSchema(league);
+  await prepareDatabase('league', league, { seed: TEST_SEED });
+  return Object.fromEntries(
+    SUBGRAPH_NAMES.map((name) => [
+      name,
+      name === 'league' ? league : { client: 'sqlite', filename: copyTemplate(name) },
+    ]),
+  ) as Record<SubgraphName, DatabaseConfig>;
+}
+
+describe.each([
+  ['SQLite', false],
+  ['PostgreSQL', true],
+] as const)('deadline, league on %s', (_engine, postgres) => {
+  let stack: TestStack;
+  let databases: Record<SubgraphName, DatabaseConfig> | undefined;
+  const skip = postgres && pgMissing !== null;
+  beforeAll(async () => {
+    if (skip) return;
+    databases = postgres ? await leagueOnPostgres() : undefined;
+    // An answer limit the bomb cannot reach in its 300 ms, so the deadline is what stops it on any machine.
+    const maxAnswerBytes = 100_000_000;
+    stack = await startTestStack({
+      production: true,
+      subgraphTimeoutMs: 300,
+      databases,
+      limits: { maxAnswerBytes },
+      settings: { maxAnswerBytes },
+    });
   });
+  afterAll(async () => {
+    await stack?.stop();
+    if (databases) await dropSchema(databases.league);
+  });
+
+  it.skipIf(skip)(
+    'stops the subgraph resolving once the gateway stops waiting, and the subgraph keeps answering',
+    async () => {
+      const { league } = stack.subgraphs;
+      const before = await rejections(league, 'deadline');
+      const answer = await stack.query(LEAGUE_BOMB);
+      expect(answer.data).toEqual({ league: null });
+      expect(['SUBGRAPH_UNAVAILABLE', 'DEADLINE_EXCEEDED']).toContain(answer.errors?.[0]?.extensions?.code);
+      expect(answer.errors?.[0]?.extensions?.serviceName).toBe('league');
+      // The league subgraph ended the request itself, stopped at the deadline, not by finishing the work.
+      expect(await changed(() => rejections(league, 'deadline'), before)).toBe(before + 1);
+      expect(await health(league)).toBe(200);
+      const small = await stack.query(`{ league(id: "eurocities") { id members { id } } }`);
+      expect(small.errors).toBeUndefined();
+      expect(small.data.league.members.length).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('answer size', () => {
