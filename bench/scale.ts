@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DatabaseConfig } from '../lib/config.js';
+import { loadConfig, type DatabaseConfig } from '../lib/config.js';
 import { openDatabase, type Knex } from '../lib/db.js';
 import { startSubgraph, type RunningSubgraph } from '../lib/run-subgraph.js';
 import { GATEWAY_SECRET_HEADER } from '../lib/secrets.js';
@@ -226,7 +226,13 @@ async function measure(events: number) {
     database: databases.coop,
     host: '127.0.0.1',
     port: 0,
-    settings: { suppressionK: 5, maxPageSize: 100 },
+    settings: {
+      suppressionK: 5,
+      maxPageSize: 100,
+      cacheMaxAge: 0,
+      requestTimeoutMs: loadConfig({}).requestTimeoutMs,
+      maxAnswerBytes: loadConfig({}).maxAnswerBytes,
+    },
     secrets: SECRETS,
     logLevel: 'silent',
   });

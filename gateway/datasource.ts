@@ -2,14 +2,28 @@ import http from 'node:http';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
+import { ANSWER_BUDGET_HEADER, AnswerTooLargeError } from '../lib/answer-size.js';
+import { DEADLINE_HEADER, deadlineHeaderValue } from '../lib/deadline.js';
 import { ErrorCode } from '../lib/errors.js';
 import { GATEWAY_SECRET_HEADER } from '../lib/secrets.js';
+
+/** What one operation may still spend at the gateway: time until its deadline, bytes of subgraph answers. */
+export interface RequestBudget {
+  /** Epoch ms after which no fetch of this operation is waited for. */
+  deadline: number;
+  /** Bytes of subgraph answers this operation may still receive. */
+  answerBytesLeft: number;
+  /** The whole budget, for the error that names it. */
+  maxAnswerBytes: number;
+}
 
 /** What the gateway knows of a request and passes on to every subgraph fetch. */
 export interface GatewayContext {
   requestId: string;
   /** The caller's Authorization header, already verified here; subgraphs verify it again. */
   authorization?: string;
+  /** Set for every operation by gateway/bounded-work.ts; without it a fetch has only its own timeout. */
+  budget?: RequestBudget;
 }
 
 interface SubgraphErrorBody {
@@ -31,15 +45,17 @@ export function createSubgraphAgent(): http.Agent {
 /**
  * The gateway's connection to one subgraph. It proves itself with the shared secret and
  * forwards the caller's token and request id. Every fetch is bounded in time, so a hung
- * subgraph costs only its own fields, and failures name the subgraph. A subgraph's own
- * GraphQL error on a 4xx (e.g. a variable of the wrong shape) reaches the client as is,
- * rather than as a bare "400: Bad Request".
+ * subgraph costs only its own fields, and failures name the subgraph. Each fetch tells the
+ * subgraph its deadline (the sooner of the fetch timeout and the operation's deadline) and the
+ * answer bytes the operation may still receive, so the subgraph stops when the gateway would
+ * stop waiting or reading. A subgraph's own GraphQL error on a 4xx (e.g. a variable of the
+ * wrong shape) reaches the client as is, rather than as a bare "400: Bad Request".
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     readonly name: string,
     url: string,
-    timeoutMs: number,
+    private readonly timeoutMs: number,
     private readonly gatewaySecret: string,
     agent: http.Agent,
   ) {
@@ -51,6 +67,28 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     headers.set(GATEWAY_SECRET_HEADER, this.gatewaySecret);
     if (context.requestId) headers.set('x-request-id', context.requestId);
     if (context.authorization) headers.set('authorization', context.authorization);
+    const now = Date.now();
+    const deadline = Math.min(now + this.timeoutMs, context.budget?.deadline ?? Infinity);
+    headers.set(DEADLINE_HEADER, deadlineHeaderValue(deadline, now));
+    if (context.budget) headers.set(ANSWER_BUDGET_HEADER, String(Math.max(0, context.budget.answerBytesLeft)));
+  }
+
+  /** Charges the answer to the operation's byte budget before parsing it; past the budget it is refused unparsed. */
+  override async parseBody(
+    response: FetcherResponse,
+    request?: Parameters<RemoteGraphQLDataSource['parseBody']>[1],
+    context?: GatewayContext,
+  ): Promise<object | string> {
+    if (context?.budget && response instanceof AnswerResponse) {
+      context.budget.answerBytesLeft -= response.bytes;
+      if (context.budget.answerBytesLeft < 0) throw this.tooLarge(context.budget.maxAnswerBytes);
+    }
+    return super.parseBody(response, request, context);
+  }
+
+  private tooLarge(limit: number): GraphQLError {
+    const error = new AnswerTooLargeError(limit);
+    return new GraphQLError(error.message, { extensions: { ...error.extensions, serviceName: this.name } });
   }
 
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
@@ -69,6 +107,8 @@ interface Answer {
   statusText: string;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** Size of the body as received. */
+  bytes: number;
 }
 
 /** Read-only response headers with the lookups Apollo's data source makes (case-insensitive). */
@@ -100,6 +140,9 @@ class AnswerResponse implements FetcherResponse {
   }
   get url() {
     return this.answer.url;
+  }
+  get bytes() {
+    return this.answer.bytes;
   }
   get status() {
     return this.answer.status;
@@ -142,12 +185,20 @@ const isRead = (init: FetcherRequestInit) =>
  */
 function subgraphFetcher(name: string, timeoutMs: number, agent: http.Agent): Fetcher {
   const inFlight = new Map<string, Promise<Answer>>();
-  const send = (url: string, init: FetcherRequestInit) =>
-    sendOnce(url, init, timeoutMs, Date.now() + timeoutMs, agent, isRead(init)).catch((error: Error) => {
+  const send = (url: string, init: FetcherRequestInit) => {
+    const limits = fetchLimits(init, timeoutMs);
+    return sendOnce(url, init, limits, Date.now() + limits.timeoutMs, agent, isRead(init)).catch((error: Error) => {
       throw unavailable(name, error);
     });
+  };
   return async (url: string, init: FetcherRequestInit = {}) => {
-    const { 'x-request-id': _requestId, ...headers } = init.headers ?? {};
+    // A request's id and budgets differ between callers asking the same question; they do not change the answer.
+    const {
+      'x-request-id': _requestId,
+      [DEADLINE_HEADER]: _deadline,
+      [ANSWER_BUDGET_HEADER]: _budget,
+      ...headers
+    } = init.headers ?? {};
     if (headers.authorization || !isRead(init)) return new AnswerResponse(await send(url, init));
     const key = `${url}\n${JSON.stringify(headers)}\n${init.body as string}`;
     let answer = inFlight.get(key);
@@ -174,6 +225,9 @@ const FAILURE_CAUSES: Record<string, string> = {
  * name, so production mode shows which part is missing, and a cause without addresses or ports.
  */
 function unavailable(name: string, error: Error & { code?: string }): GraphQLError {
+  if (error instanceof OversizedError) {
+    return new GraphQLError(error.message, { extensions: { code: ErrorCode.ANSWER_TOO_LARGE, serviceName: name } });
+  }
   const cause = error instanceof TimeoutError ? error.message : (FAILURE_CAUSES[error.code ?? ''] ?? 'request failed');
   return new GraphQLError(`Subgraph "${name}" is unavailable: ${cause}`, {
     extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: name },
@@ -183,6 +237,25 @@ function unavailable(name: string, error: Error & { code?: string }): GraphQLErr
 /** A subgraph request cut by its time bound. */
 class TimeoutError extends Error {}
 
+/** A subgraph answer cut off at the operation's byte budget. */
+class OversizedError extends Error {}
+
+/** What bounds one fetch: the time the data source stated in its deadline header, and the bytes in its budget header. */
+interface FetchLimits {
+  timeoutMs: number;
+  maxBytes: number;
+}
+
+function fetchLimits(init: FetcherRequestInit, timeoutMs: number): FetchLimits {
+  const stated = (name: string) => Number(init.headers?.[name] ?? NaN);
+  const deadline = stated(DEADLINE_HEADER);
+  const budget = stated(ANSWER_BUDGET_HEADER);
+  return {
+    timeoutMs: Number.isFinite(deadline) ? Math.min(deadline, timeoutMs) : timeoutMs,
+    maxBytes: Number.isFinite(budget) ? budget : Infinity,
+  };
+}
+
 /**
  * One HTTP request and its whole answer, by `deadline`. A read whose reused keep-alive socket
  * the subgraph had just closed is sent once more on a fresh one; a write never is.
@@ -190,7 +263,7 @@ class TimeoutError extends Error {}
 function sendOnce(
   url: string,
   init: FetcherRequestInit,
-  timeoutMs: number,
+  limits: FetchLimits,
   deadline: number,
   agent: http.Agent,
   retryable: boolean,
@@ -206,14 +279,22 @@ function sendOnce(
     // Settle as a timeout before destroying: the destroy's own errors (a reset) must not pass for the cause.
     const timer = setTimeout(
       () => {
-        fail(new TimeoutError(`no answer within ${timeoutMs} ms`));
+        fail(new TimeoutError(`no answer within ${limits.timeoutMs} ms`));
         request.destroy();
       },
       Math.max(0, deadline - Date.now()),
     );
     request.on('response', (response) => {
       const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        chunks.push(chunk);
+        if (bytes <= limits.maxBytes) return;
+        // Stop reading (and holding) an answer the operation could not use anyway.
+        fail(new OversizedError(`The answer would be larger than the ${limits.maxBytes} bytes left for it.`));
+        request.destroy();
+      });
       response.on('error', fail);
       response.on('end', () => {
         if (settled) return;
@@ -225,6 +306,7 @@ function sendOnce(
           statusText: response.statusMessage ?? '',
           headers: response.headers,
           body: Buffer.concat(chunks).toString('utf8'),
+          bytes,
         });
       });
     });
@@ -236,7 +318,7 @@ function sendOnce(
       settled = true;
       clearTimeout(timer);
       if (retryable && request.reusedSocket && error.code === 'ECONNRESET') {
-        sendOnce(url, init, timeoutMs, deadline, agent, false).then(resolve, reject);
+        sendOnce(url, init, limits, deadline, agent, false).then(resolve, reject);
       } else {
         reject(error);
       }

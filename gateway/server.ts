@@ -26,6 +26,7 @@ import { connectRedis } from './redis.js';
 import { operationGuard } from './operation-guard.js';
 import { createWebHandler } from './web.js';
 import { responseCache } from './response-cache.js';
+import { boundedWork } from './bounded-work.js';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -155,7 +156,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }),
       rejectedOperationsAre400(metrics),
       operationGuard<GatewayContext>(),
-      ...(redis ? [responseCache(redis.client)] : []),
+      boundedWork(limits, metrics),
+      ...(redis ? [responseCache(redis.client, limits.maxAnswerBytes)] : []),
       ApolloServerPluginLandingPageDisabled(),
     ],
   });

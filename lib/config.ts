@@ -52,6 +52,8 @@ const envSchema = z.object({
   CACHE_MAX_AGE: z.coerce.number().int().min(0).default(60),
   GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
   SUBGRAPH_TIMEOUT_MS: positiveInt.default(5000),
+  REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
+  MAX_ANSWER_BYTES: positiveInt.default(1_000_000),
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
   MAX_DEPTH: positiveInt.default(12),
   MAX_ALIASES: positiveInt.default(15),
@@ -129,6 +131,10 @@ export interface GatewayLimits {
   maxJsonDepth: number;
   /** Requests per minute per client address and per token; 0 turns rate limiting off. */
   rateLimitPerMinute: number;
+  /** Time one operation's subgraph fetches may take together; each fetch's deadline is sent with it. */
+  requestTimeoutMs: number;
+  /** Largest answer (JSON bytes) the gateway receives from its subgraphs for one operation, returns or caches. */
+  maxAnswerBytes: number;
 }
 
 export interface GatewaySettings {
@@ -181,6 +187,10 @@ export interface Config {
   maxPageSize: number;
   /** Seconds a public read may be cached (and so be stale after a write). */
   cacheMaxAge: number;
+  /** A subgraph's own bound on one request's work when the gateway sends no deadline (and the cap on one it sends). */
+  requestTimeoutMs: number;
+  /** Largest answer (JSON bytes) a subgraph builds for one request. */
+  maxAnswerBytes: number;
   gateway: GatewaySettings;
   /** Signs and verifies bearer tokens; unset outside production means a local secret under DATA_DIR. */
   authSecret?: string;
@@ -237,6 +247,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     suppressionK: env.SUPPRESSION_K,
     maxPageSize: env.MAX_PAGE_SIZE,
     cacheMaxAge: env.CACHE_MAX_AGE,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    maxAnswerBytes: env.MAX_ANSWER_BYTES,
     gateway: {
       port: env.GATEWAY_PORT,
       supergraphPath: path.resolve(env.SUPERGRAPH_PATH),
@@ -251,6 +263,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         maxWriteBodyBytes: env.MAX_WRITE_BODY_BYTES,
         maxJsonDepth: env.MAX_JSON_DEPTH,
         rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+        requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+        maxAnswerBytes: env.MAX_ANSWER_BYTES,
       },
       introspection,
       explorer: env.EXPLORER ? env.EXPLORER === 'true' : introspection,

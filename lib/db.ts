@@ -121,3 +121,37 @@ export function groupByKeys<Row, Key>(keys: readonly Key[], rows: readonly Row[]
   }
   return keys.map((key) => groups.get(key) ?? []);
 }
+
+/** A statement's builder, as knex's `start` event hands it over (query builders and raw statements). */
+interface StartingStatement {
+  once(event: 'start', listener: (builder: StartingStatement) => void): unknown;
+  timeout?(ms: number, options: { cancel: boolean }): unknown;
+}
+
+/**
+ * A handle on the same pool whose statements stop at `deadline` (epoch ms): none starts after
+ * it, and on PostgreSQL each gets the time left as its timeout and is cancelled on the server
+ * (pg_cancel_backend) when that runs out. SQLite statements run synchronously on the event
+ * loop and cannot be interrupted; each is bounded by its query shape instead (indexed lookups,
+ * pages of at most MAX_PAGE_SIZE). Statements inside `transaction` (writes) are not bounded.
+ * A proxy rather than `knex.withUserParams`, which copies the whole client (about 1 ms a request).
+ */
+export function boundedDatabase(knex: Knex, deadline: number, onDeadline: () => Error): Knex {
+  const cancellable = knex.client.config.client === 'pg';
+  const bound = <Statement>(statement: Statement): Statement => {
+    (statement as StartingStatement).once('start', (builder) => {
+      const left = deadline - Date.now();
+      if (left <= 0) throw onDeadline();
+      if (cancellable) builder.timeout?.(left, { cancel: true });
+    });
+    return statement;
+  };
+  return new Proxy(knex, {
+    apply: (target, _this, args: Parameters<Knex>) => bound(target(...args)),
+    get(target, property, receiver) {
+      if (property === 'raw') return (...args: Parameters<Knex['raw']>) => bound(target.raw(...args));
+      if (property === 'queryBuilder') return () => bound(target.queryBuilder());
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}

@@ -9,6 +9,10 @@ export const ErrorCode = {
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
   /** Demand control: the operation's estimated cost is over the budget (the code Apollo Router and Hive Gateway use). */
   COST_ESTIMATED_TOO_EXPENSIVE: 'COST_ESTIMATED_TOO_EXPENSIVE',
+  /** A request's work stopped at its deadline (the gateway's, or the subgraph's own bound). */
+  DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
+  /** An answer would have been larger than MAX_ANSWER_BYTES; none is sent. */
+  ANSWER_TOO_LARGE: 'ANSWER_TOO_LARGE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 } as const;
 

@@ -78,6 +78,8 @@ export async function runSubgraph<Loaders>(definition: SubgraphDefinition<Loader
       maxPageSize: config.maxPageSize,
       cacheMaxAge: config.cacheMaxAge,
       peerUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, config.subgraphs[name].url])),
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxAnswerBytes: config.maxAnswerBytes,
     },
     secrets: resolveSecrets(config),
     logLevel: config.logLevel,

@@ -8,12 +8,19 @@ import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Knex } from 'knex';
 import { enforceListSizes } from './list-size.js';
 import type { SubgraphName } from './config.js';
-import type { Migration } from './db.js';
+import { boundedDatabase, type Migration } from './db.js';
 import { createServiceServer, headerValue, type Refusal, type RequestHandler } from './http.js';
 import type { Logger } from './logger.js';
 import { verifyAuthorization, type Viewer } from './auth.js';
 import { GATEWAY_SECRET_HEADER, secretMatches, type Secrets } from './secrets.js';
 import type { Metrics } from './metrics.js';
+import {
+  boundedExecution,
+  requestBoundsOf,
+  stopResolversWhenBounded,
+  type RequestBounds,
+} from './bounded-execution.js';
+import { DeadlineExceededError } from './deadline.js';
 
 /** Settings every resolver may need, parsed once from the configuration. */
 export interface SubgraphSettings {
@@ -26,10 +33,15 @@ export interface SubgraphSettings {
    * production subgraph checks cities with league and assets with coop before a run's claims).
    */
   peerUrls?: Partial<Record<SubgraphName, string>>;
+  /** Bound on one request's work when the gateway sends no deadline, and the cap on one it sends (ms). */
+  requestTimeoutMs: number;
+  /** Largest answer one request may build (JSON bytes). */
+  maxAnswerBytes: number;
 }
 
 /** The per-request context of every subgraph: its database, a fresh loader set, settings, the caller. */
 export interface SubgraphContext<Loaders> {
+  /** The database, through a handle whose statements stop at the request's deadline. */
   db: Knex;
   loaders: Loaders;
   settings: SubgraphSettings;
@@ -39,6 +51,8 @@ export interface SubgraphContext<Loaders> {
   logger: Logger;
   /** The gateway secret, so this subgraph's own `_entities` calls to a peer are admitted like the gateway's. */
   subgraphSecret: string;
+  /** When this request's work stops and how large its answer may grow. */
+  bounds: RequestBounds;
 }
 
 export type Resolvers<Loaders> = GraphQLResolverMap<SubgraphContext<Loaders>>;
@@ -77,7 +91,7 @@ export function loadTypeDefs(moduleUrl: string): DocumentNode {
 /**
  * Builds the federated schema. The resolver map is first checked against the SDL with
  * @graphql-tools/schema, so a resolver for a field that does not exist fails the build
- * instead of being silently ignored.
+ * instead of being silently ignored. Every resolver stops once its request is past its bounds.
  */
 export function buildSchema<Loaders>(definition: SubgraphDefinition<Loaders>): GraphQLSchema {
   const { typeDefs, resolvers } = definition;
@@ -86,8 +100,9 @@ export function buildSchema<Loaders>(definition: SubgraphDefinition<Loaders>): G
     resolvers: resolvers as never,
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
-  // Every @listSize the gateway's cost estimate counts on is enforced by the subgraph itself.
-  return enforceListSizes(buildSubgraphSchema([{ typeDefs, resolvers }]), typeDefs);
+  // Every @listSize the gateway's cost estimate counts on is enforced by the subgraph itself,
+  // and every resolver stops when the request's deadline or answer budget is spent.
+  return stopResolversWhenBounded(enforceListSizes(buildSubgraphSchema([{ typeDefs, resolvers }]), typeDefs));
 }
 
 export interface SubgraphServiceOptions<Loaders> {
@@ -129,7 +144,7 @@ export async function createSubgraphService<Loaders>(
     logger,
     // Every public read may be cached for cacheMaxAge seconds; the gateway honours the
     // Cache-Control header this produces. Writes (mutations) are never cached.
-    plugins: [ApolloServerPluginCacheControl({ defaultMaxAge: settings.cacheMaxAge })],
+    plugins: [ApolloServerPluginCacheControl({ defaultMaxAge: settings.cacheMaxAge }), boundedExecution(metrics)],
   });
   await apollo.start();
   const admit = fromGatewayOnly(secrets.subgraphSecret);
@@ -139,15 +154,21 @@ export async function createSubgraphService<Loaders>(
     logger,
     handlers: definition.createHandlers?.({ db, settings, secrets, logger, admit }),
     admit,
-    context: async (req, requestId) => ({
-      db,
-      loaders: definition.createLoaders(db, settings),
-      settings,
-      viewer: await verifyAuthorization(secrets.authSecret, req.headers.authorization),
-      requestId,
-      logger: logger.child({ requestId }),
-      subgraphSecret: secrets.subgraphSecret,
-    }),
+    context: async (req, requestId) => {
+      const fromGateway = secretMatches(headerValue(req, GATEWAY_SECRET_HEADER), secrets.subgraphSecret);
+      const bounds = requestBoundsOf(req, fromGateway, settings);
+      const requestDb = boundedDatabase(db, bounds.deadline, () => new DeadlineExceededError());
+      return {
+        db: requestDb,
+        loaders: definition.createLoaders(requestDb, settings),
+        settings,
+        viewer: await verifyAuthorization(secrets.authSecret, req.headers.authorization),
+        requestId,
+        logger: logger.child({ requestId }),
+        bounds,
+        subgraphSecret: secrets.subgraphSecret,
+      };
+    },
     routes: {
       '/health': async () => {
         await db.raw('select 1');

@@ -31,7 +31,13 @@ export const TEST_SEED = 20170501;
  */
 export const TEMPLATE_DIR =
   process.env.COMMONS_TEST_TEMPLATE_DIR ?? path.resolve(import.meta.dirname, '.tmp', `template-${TEST_SEED}`);
-export const SETTINGS = { suppressionK: 5, maxPageSize: 100, cacheMaxAge: 60 };
+export const SETTINGS = {
+  suppressionK: 5,
+  maxPageSize: 100,
+  cacheMaxAge: 60,
+  requestTimeoutMs: loadConfig({}).requestTimeoutMs,
+  maxAnswerBytes: loadConfig({}).maxAnswerBytes,
+};
 /** The secrets every test service shares (tokens for tests are signed with authSecret). */
 export const SECRETS = {
   authSecret: 'test-auth-secret-0123456789abcdef0123',
