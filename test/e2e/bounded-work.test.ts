@@ -20,6 +20,13 @@ function alternating(depth: number, a: string, b: string, leaf: string): string 
 }
 
 /** Depth 8 under the root: within MAX_DEPTH, and an answer of tens of megabytes if built (minutes of work). */
+/**
+ * The gateway's cost estimate (gateway/cost.ts) and JSON depth bound (lib/json-depth.ts) refuse
+ * these operations before any subgraph is asked. Both are lifted here, so that this file proves
+ * the defence behind them holds on its own: if an estimate were ever wrong, deadlines and answer
+ * budgets still bound the work.
+ */
+const BEHIND_THE_EDGE = { maxCost: Number.MAX_SAFE_INTEGER, maxJsonDepth: 100_000 };
 const LEAGUE_BOMB = `{ league(id: "eurocities") { id ${alternating(8, 'members', 'leagues', 'name')} } }`;
 /** Seven levels through two subgraphs: the gateway fans each level out, ~255 KB composed. */
 const DEPLOYMENT_FAN_OUT = `{ application(id: "muniride") { id ${alternating(7, 'deployments', 'application', 'name')} } }`;
@@ -80,7 +87,7 @@ describe.each([
       production: true,
       subgraphTimeoutMs: 300,
       databases,
-      limits: { maxAnswerBytes },
+      limits: { maxAnswerBytes, ...BEHIND_THE_EDGE },
       settings: { maxAnswerBytes },
     });
   });
@@ -114,7 +121,7 @@ describe('answer size', () => {
     const maxAnswerBytes = 100_000;
     stack = await startTestStack({
       production: true,
-      limits: { maxAnswerBytes },
+      limits: { maxAnswerBytes, ...BEHIND_THE_EDGE },
       settings: { maxAnswerBytes } as never,
     });
   });
@@ -182,7 +189,7 @@ describe.skipIf(redisMissing !== null)('the response cache, bounded', () => {
     stack = await startTestStack({
       production: true,
       redisUrl: REDIS_URL,
-      limits: { maxAnswerBytes },
+      limits: { maxAnswerBytes, ...BEHIND_THE_EDGE },
       settings: { maxAnswerBytes } as never,
     });
   });
