@@ -337,7 +337,7 @@ describe.skipIf(gbfsAbsent)('refusals and rejected records', () => {
       edited((d) => editJson(d, 'system_information.json', (j) => (j.data.system_id = 'unknown-system'))),
       /no co-op has this GBFS system yet: give --coop/,
     );
-  });
+  }, 180_000); // a dozen imports, each with two dumps of the coop tables: minutes on a loaded 2-core machine
 
   it('rejects bad records on their own, naming the key at fault, and imports the rest', async () => {
     const dir = edited((d) => {
