@@ -5,7 +5,7 @@
  * (a sum of visible bins splits exactly by co-op: methodology.md, rule 1), so it shows nothing
  * the graph does not already publish.
  */
-import { kindsText, type AssetKind } from './kinds';
+import { kindsText, type AssetKind } from './kinds.js';
 
 export interface CoopUtilisation {
   kinds: readonly AssetKind[] | null;
