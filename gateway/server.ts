@@ -24,7 +24,7 @@ import { costLimit } from './cost-limit.js';
 import { createRateLimiter } from './rate-limit.js';
 import { connectRedis } from './redis.js';
 import { operationGuard } from './operation-guard.js';
-import { createWebHandler } from './web.js';
+import { cityExistsVia, createWebHandler } from './web.js';
 import { responseCache } from './response-cache.js';
 import { boundedWork } from './bounded-work.js';
 
@@ -201,7 +201,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     maxJsonDepth: limits.maxJsonDepth,
     admit: rateLimit,
     handlers: [
-      ...createWebHandler({ explorer: options.explorer ?? options.introspection, logger: options.logger }),
+      ...createWebHandler({
+        explorer: options.explorer ?? options.introspection,
+        logger: options.logger,
+        cityExists: cityExistsVia(gatewayExecutor(apollo)),
+      }),
       ...catalog,
       ...createGbfsProxy({
         coopUrl: options.subgraphUrls.coop,

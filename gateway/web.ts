@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import type { Logger } from '../lib/logger.js';
-import { matchesEtag, strongEtag, type RequestHandler, type RouteMatch } from '../lib/http.js';
+import { matchesEtag, requestIdOf, strongEtag, type RequestHandler, type RouteMatch } from '../lib/http.js';
+import type { Execute } from './catalog/data.js';
 
 /** Where `npm run build:web` writes the built pages. */
 export const WEB_DIST_DIR = path.resolve(import.meta.dirname, '..', 'web', 'dist');
@@ -23,6 +24,26 @@ export interface WebOptions {
   distDir?: string;
   /** Told once when the pages are not built. */
   logger?: Logger;
+  /**
+   * Whether the graph has a city with this id, asked before a city page is served so an unknown
+   * id answers 404 (see `cityExistsVia`). Without it every well-formed id gets the page with 200.
+   */
+  cityExists?: (id: string, requestId: string) => Promise<boolean>;
+}
+
+/** The one operation the page route sends: does the city exist? */
+const CITY_EXISTS = 'query DashboardCityExists($id: ID!) { city(id: $id) { id } }';
+
+/**
+ * `cityExists` through the gateway's own executor (gateway/catalog/execute.ts): the full request
+ * pipeline, no HTTP hop to itself. A graph that cannot answer throws, and the page is then
+ * served with 200 and says itself what failed.
+ */
+export function cityExistsVia(
+  executorFor: (requestId: string) => Execute,
+): (id: string, requestId: string) => Promise<boolean> {
+  return async (id, requestId) =>
+    (await executorFor(requestId)<{ city: { id: string } | null }>(CITY_EXISTS, { id })).city !== null;
 }
 
 interface StaticFile {
@@ -55,7 +76,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Pages and root files keep their URL across builds: revalidate (cheaply, by ETag). */
 const REVALIDATE = 'no-cache';
 
-const CITY_PATH = /^\/cities\/[a-z0-9]+(?:-[a-z0-9]+)*\/?$/;
+const CITY_PATH = /^\/cities\/([a-z0-9]+(?:-[a-z0-9]+)*)\/?$/;
 const ASSET_PATH = /^\/assets\/.+$/;
 
 /**
@@ -161,6 +182,21 @@ function sendText(
   res.end(text);
 }
 
+/**
+ * The dashboard page with status 404: in a browser it says the city is unknown and offers the
+ * cities that look like the id; to a crawler or a link checker, the status says it all. Never
+ * 304, never cached: the city may be added later.
+ */
+function sendNotFoundPage(req: http.IncomingMessage, res: http.ServerResponse, page: StaticFile): void {
+  for (const [name, value] of Object.entries(PAGE_HEADERS)) res.setHeader(name, value);
+  res.statusCode = 404;
+  res.setHeader('content-type', page.contentType);
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('content-length', page.body.length);
+  res.end(req.method === 'HEAD' ? undefined : page.body);
+}
+
 const NOT_BUILT =
   '<!doctype html><meta charset="utf-8"><title>Not built</title>' +
   '<p>The explorer and dashboard are not built. Run <code>npm run build:web</code> (it needs the devDependencies) ' +
@@ -190,6 +226,18 @@ export function createWebHandler(options: WebOptions): RequestHandler[] {
   const dashboardPage = page('index.html', (html) =>
     options.explorer ? html : html.replace('<html lang="en">', '<html lang="en" data-explorer="off">'),
   );
+
+  /** True only when the graph answered that it has no such city; a failed lookup is not a 404. */
+  const isUnknownCity = async (id: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
+    if (!options.cityExists) return false;
+    try {
+      // The id the server gave this request (x-request-id), so the lookup shows under it in the subgraphs' logs.
+      return !(await options.cityExists(id, String(res.getHeader('x-request-id') ?? requestIdOf(req))));
+    } catch (error) {
+      options.logger?.warn({ err: error, city: id }, 'dashboard: could not ask the graph whether the city exists');
+      return false;
+    }
+  };
 
   const servePage = (
     req: http.IncomingMessage,
@@ -231,12 +279,18 @@ export function createWebHandler(options: WebOptions): RequestHandler[] {
       })),
   ];
   if (dashboard) {
-    for (const pagePath of ['/', CITY_PATH])
-      routes.push({
-        path: pagePath,
+    routes.push(
+      { path: '/', label: 'dashboard', serve: async (req, res) => servePage(req, res, dashboardPage) },
+      {
+        path: CITY_PATH,
         label: 'dashboard',
-        serve: async (req, res) => servePage(req, res, dashboardPage),
-      });
+        async serve(req, res, match) {
+          if (dashboardPage && (await isUnknownCity(match.params[0] ?? '', req, res)))
+            return sendNotFoundPage(req, res, dashboardPage);
+          servePage(req, res, dashboardPage);
+        },
+      },
+    );
   }
   return routes;
 }

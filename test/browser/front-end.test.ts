@@ -1,14 +1,19 @@
 /**
  * The front end's pure parts, without a browser: the explorer's example is design.md's city
  * report, month periods cover the year exactly, a suppressed figure never reads as a number,
- * and the year the city page opens on.
+ * the year the city page opens on, the city search, the figures per asset kind and the
+ * utilisation split by kind.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.js';
+import { countText, filterCities, searchKey } from '../../web/src/dashboard/cityFilter.js';
+import { applies, kindsOf } from '../../web/src/dashboard/kinds.js';
+import { utilisationByKind } from '../../web/src/dashboard/utilisation.js';
 import { defaultYear, yearFromSearch, yearOptions } from '../../web/src/dashboard/years.js';
 import { figureState, figureText, FORMATS } from '../../web/src/format.js';
+import { cities } from '../../seeds/data/cities.js';
 import {
   CITY_REPORT as EXPLORER_EXAMPLE,
   CITY_REPORT_VARIABLES,
@@ -64,9 +69,9 @@ describe('month periods', () => {
 });
 
 describe('figures', () => {
-  it('writes a suppressed figure as "suppressed", never as a number, whatever the value', () => {
+  it('writes a figure without visible activity as "no data", never as a number, whatever the value', () => {
     for (const value of [null, 0, 12]) {
-      expect(figureText(value, true, 'count')).toBe('suppressed');
+      expect(figureText(value, true, 'count')).toBe('no data');
       expect(figureState(value, true)).toBe('suppressed');
     }
   });
@@ -108,5 +113,77 @@ describe('the year a city page opens on', () => {
     expect(yearOptions([2025], 2025, now)).toEqual([2026, 2025, 2024, 2023, 2022]);
     expect(yearOptions([2019, 2025], 2025, now)).toEqual([2026, 2025, 2024, 2023, 2022, 2021, 2020, 2019]);
     expect(yearOptions([], 2030, now)[0]).toBe(2030);
+  });
+});
+
+describe('the city search', () => {
+  const seeded = cities.map(({ id, name }) => ({ id, name }));
+  const found = (typed: string) => filterCities(seeded, typed).map((city) => city.id);
+
+  it('ignores accents and case, and matches names and ids', () => {
+    for (const typed of ['Valencia', 'vale', 'VALÈNCIA', 'València', 'valència'])
+      expect(found(typed), typed).toContain('valencia');
+    for (const typed of ['gent', 'Gent', 'Ghent']) expect(found(typed), typed).toContain('gent');
+    for (const typed of ['København', 'kobenhavn', 'copenhagen']) expect(found(typed), typed).toEqual(['kobenhavn']);
+    expect(searchKey('  Ærø Straße ')).toBe('aero strasse');
+    expect(found('atlantis')).toEqual([]);
+  });
+
+  it('orders by name, not by id', () => {
+    const names = filterCities(seeded, '').map((city) => city.name);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'en')));
+    expect(names.indexOf('Copenhagen')).toBeLessThan(names.indexOf('Genoa'));
+  });
+
+  it('counts what the filter shows', () => {
+    expect(countText(16, 16, 16, false)).toBe('16 cities');
+    expect(countText(1, 16, 16, true)).toBe('1 of 16 cities');
+    expect(countText(0, 100, 250, true)).toBe('0 of 100 cities (100 of 250 loaded)');
+  });
+});
+
+describe('figures by asset kind', () => {
+  it('shows kilometres and avoided emissions for vehicles, nights for homes and rooms, all when unknown', () => {
+    expect(applies('kmShared', ['TOOL'])).toBe(false);
+    expect(applies('avoidedKgCO2e', ['HOME'])).toBe(false);
+    expect(applies('nightsShared', ['BIKE', 'E_BIKE'])).toBe(false);
+    expect(applies('kmShared', ['CARGO_BIKE'])).toBe(true);
+    expect(applies('nightsShared', ['ROOM'])).toBe(true);
+    expect(applies('kmShared', null)).toBe(true);
+  });
+
+  it("reads a co-op's kinds from its per-kind counts; a missing count makes them unknown", () => {
+    const none = { totalCount: 0 };
+    const counts = {
+      car: none,
+      eBike: { totalCount: 3 },
+      bike: none,
+      cargoBike: none,
+      home: none,
+      room: none,
+      tool: none,
+    };
+    expect(kindsOf(counts)).toEqual(['E_BIKE']);
+    expect(kindsOf({ ...counts, tool: null })).toBeNull();
+  });
+});
+
+describe('the utilisation split by kind', () => {
+  const tools = { kinds: ['TOOL'] as const, sharing: { assetHours: 100, hoursInUse: 46 } };
+  const bikes = { kinds: ['BIKE'] as const, sharing: { assetHours: 1000, hoursInUse: 10 } };
+
+  it('gives each group its own rate when the co-ops add up to the city', () => {
+    expect(utilisationByKind([tools, bikes], 1100)).toEqual([
+      { key: 'TOOL', label: 'tools', rate: 0.46 },
+      { key: 'BIKE', label: 'bikes', rate: 0.01 },
+    ]);
+  });
+
+  it('has no data for a group without visible use, and no split when it would not add up', () => {
+    const quiet = { ...bikes, sharing: { assetHours: 1000, hoursInUse: null } };
+    expect(utilisationByKind([tools, quiet], 1100)?.[1]?.rate).toBeNull();
+    expect(utilisationByKind([tools, bikes], 5000)).toBeNull();
+    expect(utilisationByKind([tools, { ...bikes, kinds: null }], 1100)).toBeNull();
+    expect(utilisationByKind([tools], 100)).toBeNull();
   });
 });

@@ -149,6 +149,33 @@ describe('which requests are the web pages', () => {
     }
   });
 
+  it('answers 404 for a city the graph does not have, and the page when the graph cannot say', async () => {
+    // Stands in for the graph's answer (the real lookup runs in pages.test.ts through the stack).
+    const known = new Set(['gent']);
+    const cityExists = async (id: string) => {
+      if (id === 'down') throw new Error('league is down');
+      return known.has(id);
+    };
+    const withLookup = await serve({ cityExists });
+    try {
+      const gent = await fetch(`${withLookup.base}/cities/gent`, { headers: HTML });
+      expect(gent.status).toBe(200);
+      const unknown = await fetch(`${withLookup.base}/cities/atlantis`, { headers: HTML });
+      expect(unknown.status).toBe(404);
+      expect(unknown.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(unknown.headers.get('cache-control')).toBe('no-store');
+      expect(unknown.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(await unknown.text()).toContain('<title>dashboard</title>');
+      const head = await fetch(`${withLookup.base}/cities/atlantis`, { method: 'HEAD' });
+      expect({ status: head.status, body: await head.text() }).toEqual({ status: 404, body: '' });
+      // A graph that cannot answer is not a 404: the page loads and says itself what failed.
+      expect((await fetch(`${withLookup.base}/cities/down`, { headers: HTML })).status).toBe(200);
+      expect((await fetch(`${withLookup.base}/`, { headers: HTML })).status).toBe(200);
+    } finally {
+      await withLookup.stop();
+    }
+  });
+
   it('answers 503 with the build command when web/dist is missing; GraphQL is untouched', async () => {
     const missing = await serve({ distDir: path.join(root, 'nowhere') });
     try {

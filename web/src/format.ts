@@ -27,18 +27,25 @@ export const FORMATS = {
 
 export type FormatName = keyof typeof FORMATS;
 
-/** What a figure cell says: the formatted number, "suppressed", or a dash for "not applicable". */
+/**
+ * What a figure cell says: the formatted number, "no data", or a dash for "not applicable". The
+ * state keeps the graph's word, `suppressed` (`suppressed: true`: no visible activity).
+ */
 export type FigureState = 'value' | 'suppressed' | 'none';
 
+/** How a figure of an aggregate without visible activity is written. */
+export const NO_DATA = 'no data';
+
 /**
- * The text of one figure. A suppressed figure is written "suppressed", never 0 (0 would be a
- * false statement about members); a null that is not suppressed (no assets, an unknown avoided
- * figure) is a dash.
+ * The text of one figure. A suppressed figure (privacy model v2: no visible activity, whether
+ * there was none or only days with fewer than k members) is written "no data", never 0 (0 would
+ * be a false statement about members); a null that is not suppressed (no assets, an unknown
+ * avoided figure) is a dash.
  */
 export function figureText(value: number | null | undefined, suppressed: boolean, format: FormatName): string {
   const state = figureState(value, suppressed);
   if (state === 'value') return FORMATS[format](value as number);
-  return state === 'suppressed' ? 'suppressed' : '—';
+  return state === 'suppressed' ? NO_DATA : '—';
 }
 
 export function figureState(value: number | null | undefined, suppressed: boolean): FigureState {

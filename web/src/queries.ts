@@ -2,6 +2,7 @@
  * Every GraphQL document the explorer and the dashboard send. They read the public graph at
  * /graphql like any other client: no private endpoint, no raw events, no token.
  */
+import { ASSET_KINDS, KIND_ALIASES, type KindCounts } from './dashboard/kinds.js';
 
 /** design.md's city report, verbatim: the explorer's preloaded example. */
 export const CITY_REPORT = `query CityReport($id: ID!, $from: Date!, $to: Date!, $year: Int!) {
@@ -34,7 +35,7 @@ export const CITY_LIST = `query CityList($first: Int!, $after: String) {
   }
 }`;
 
-/** What a city page shows whatever the year: who the city is, whom it works with, and the sources. */
+/** What a city page shows whatever the year (the co-ops' asset kinds as one count per kind, 7 aliases): who the city is, whom it works with, and the sources. */
 export const CITY_PAGE = `query CityPage($id: ID!) {
   city(id: $id) {
     id name countryCode population populationYear populationSource
@@ -45,6 +46,7 @@ export const CITY_PAGE = `query CityPage($id: ID!) {
     platformCooperatives {
       id name illustrative
       application { id name domain license illustrative steward { id name } }
+      ${ASSET_KINDS.map((kind) => `${KIND_ALIASES[kind]}: assets(kind: ${kind}, first: 0) { totalCount }`).join('\n      ')}
     }
     annualSharing { year }
   }
@@ -58,9 +60,9 @@ export const CITY_PAGE = `query CityPage($id: ID!) {
 export const MONTH_KEYS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] as const;
 export type MonthKey = (typeof MONTH_KEYS)[number];
 
-/** The figures of one period that a city page shows; `sharing` of a city or a co-op. */
+/** The figures of one period that a city page shows; `sharing` of a city or a co-op (hours for the split by kind). */
 const FIGURES =
-  'assets uses activeMembers utilizationRate usersPerAsset kmShared nightsShared avoidedKgCO2e suppressed';
+  'assets assetHours hoursInUse uses activeMembers utilizationRate usersPerAsset kmShared nightsShared avoidedKgCO2e suppressed';
 
 /** What a city page shows for one year: the year's sharing, by co-op and by month, and the footprint. */
 export const CITY_YEAR = `query CityYear($id: ID!, $year: Int!, $period: PeriodInput!, ${MONTH_KEYS.map((m) => `$${m}: PeriodInput!`).join(', ')}) {
@@ -104,6 +106,8 @@ export function cityYearVariables(id: string, year: number): Record<string, unkn
 /** SharingStats as the dashboard asks for it. Member-derived figures are null when suppressed. */
 export interface SharingFigures {
   assets: number;
+  assetHours: number;
+  hoursInUse: number | null;
   uses: number | null;
   activeMembers: number | null;
   utilizationRate: number | null;
@@ -165,7 +169,7 @@ export interface CityPageData {
           illustrative: boolean;
           application:
             (Named & { domain: string; license: string; illustrative: boolean; steward: Named | null }) | null;
-        })[]
+        } & KindCounts)[]
       | null;
     annualSharing: { year: number }[] | null;
   } | null;

@@ -2,18 +2,26 @@ import { useEffect, useState } from 'react';
 import { request, type GraphQLError } from '../graphql';
 import { CITY_LIST, type CityListData } from '../queries';
 import { FORMATS } from '../format';
+import { countText, filterCities } from './cityFilter';
 import { Problems } from './Layout';
 
 const PAGE_SIZE = 100;
 
 type Cities = CityListData['cities'];
 
+interface CityListProps {
+  /** What the search box starts with: an unknown city's id, on its 404 page. */
+  initialFilter?: string;
+  /** Inside another page (the 404 page): no heading, introduction or page title of its own. */
+  embedded?: boolean;
+}
+
 /** The cities of the graph, a page of 100 at a time, each linking to its page. */
-export function CityList() {
+export function CityList({ initialFilter = '', embedded = false }: CityListProps = {}) {
   const [cities, setCities] = useState<Cities | null>(null);
   const [errors, setErrors] = useState<GraphQLError[]>([]);
   const [loading, setLoading] = useState(false);
-  const [filter, setFilter] = useState('');
+  const [filter, setFilter] = useState(initialFilter);
 
   async function load(after: string | null) {
     setLoading(true);
@@ -30,19 +38,23 @@ export function CityList() {
   }
 
   useEffect(() => {
-    document.title = 'Cities — Commons Graph';
+    if (!embedded) document.title = 'Cities — Commons Graph';
     void load(null);
   }, []);
 
-  const needle = filter.trim().toLocaleLowerCase();
-  const shown = cities?.nodes.filter((city) => city.name.toLocaleLowerCase().includes(needle)) ?? [];
+  const shown = filterCities(cities?.nodes ?? [], filter);
+  const filtered = filter.trim() !== '';
   return (
     <>
-      <h1>Cities</h1>
-      <p className="lead">
-        Cities taking part in the commons transition: the leagues they belong to, the platform co-ops sharing cars,
-        bikes, homes and tools there, and what that sharing saves.
-      </p>
+      {!embedded && (
+        <>
+          <h1>Cities</h1>
+          <p className="lead">
+            Cities taking part in the commons transition: the leagues they belong to, the platform co-ops sharing cars,
+            bikes, homes and tools there, and what that sharing saves.
+          </p>
+        </>
+      )}
       <Problems errors={errors} />
       {cities && (
         <>
@@ -52,14 +64,19 @@ export function CityList() {
               type="search"
               value={filter}
               onChange={(event) => setFilter(event.target.value)}
-              placeholder="Name"
+              placeholder="Name or id"
             />
           </label>
-          <p className="muted" data-testid="city-count">
-            {cities.nodes.length < cities.totalCount
-              ? `${cities.nodes.length} of ${cities.totalCount} cities loaded`
-              : `${cities.totalCount} cities`}
+          <p className="muted" data-testid="city-count" aria-live="polite">
+            {countText(shown.length, cities.nodes.length, cities.totalCount, filtered)}
           </p>
+          {filtered && shown.length === 0 && (
+            <p data-testid="no-match">
+              No city matches “{filter.trim()}”{cities.pageInfo.hasNextPage ? ' among the cities loaded so far' : ''}.
+              Try part of the name or of the city's id (as in <code>/cities/gent</code>); accents and capitals do not
+              matter.
+            </p>
+          )}
           <ul className="cities" data-loaded="cities">
             {shown.map((city) => (
               <li key={city.id}>

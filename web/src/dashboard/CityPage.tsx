@@ -11,7 +11,11 @@ import {
   type Named,
   type SharingFigures,
 } from '../queries';
+import { CityList } from './CityList';
 import { Figure, Tile } from './Figure';
+import { kindsOf, kindsText, unionOfKinds, type AssetKind } from './kinds';
+import { COOP_TILES, CITY_TILES, SharingTiles } from './SharingTiles';
+import { utilisationByKind, type CoopUtilisation } from './utilisation';
 import { Problems, Unavailable } from './Layout';
 import { MonthlyChart, MonthlyTable } from './Monthly';
 import { Sources } from './Sources';
@@ -85,8 +89,10 @@ export function CityPage({ id }: { id: string }) {
         <h1>No such city</h1>
         <Problems errors={page.errors} />
         <p>
-          The graph has no city with the id <code>{id}</code>. <a href="/">All cities</a>
+          The graph has no city with the id <code>{id}</code>. Cities whose name or id contain it are listed below;
+          change the search, or see <a href="/">all cities</a>.
         </p>
+        {page.errors.length === 0 && <CityList initialFilter={id.replace(/-/g, ' ')} embedded />}
       </>
     );
   }
@@ -135,10 +141,15 @@ function ignoreAbort(error: unknown) {
 /** Everything that depends on the chosen year: the city's sharing, month by month, per co-op; the footprint. */
 function YearSections({ city, year, figures }: { city: City; year: number; figures: Year | null }) {
   const sharing = figures?.sharing ?? null;
+  const kinds = city.platformCooperatives ? unionOfKinds(city.platformCooperatives.map(kindsOf)) : null;
   // One array per answer, so the chart is drawn once per answer, not on every render.
   const months = useMemo(() => MONTH_KEYS.map((key) => figures?.[key] ?? null), [figures]);
   const footprint = figures?.footprint ?? null;
   const coopSharing = new Map(figures?.platformCooperatives?.map((coop) => [coop.id, coop.sharing]) ?? []);
+  const coopUtilisation = (city.platformCooperatives ?? []).map((coop) => ({
+    kinds: kindsOf(coop),
+    sharing: coopSharing.get(coop.id) ?? null,
+  }));
   const hidden = sharing?.suppressed ?? false;
   return (
     <div data-year-loaded={year}>
@@ -146,45 +157,22 @@ function YearSections({ city, year, figures }: { city: City; year: number; figur
         <h2 id="sharing">Sharing in {year}</h2>
         {sharing ? (
           <>
-            <dl className="tiles">
-              <Tile label="Uses" name="city.uses" value={sharing.uses} suppressed={hidden} format="count" />
-              <Tile
-                label="Active members"
-                name="city.activeMembers"
-                value={sharing.activeMembers}
-                suppressed={hidden}
-                format="count"
-              />
-              <Tile label="Assets" name="city.assets" value={sharing.assets} format="count" />
-              <Tile
-                label="Utilisation"
-                name="city.utilizationRate"
-                value={sharing.utilizationRate}
-                suppressed={hidden}
-                format="rate"
-              />
-              <Tile label="Km shared" name="city.kmShared" value={sharing.kmShared} suppressed={hidden} format="km" />
-              <Tile
-                label="Nights shared"
-                name="city.nightsShared"
-                value={sharing.nightsShared}
-                suppressed={hidden}
-                format="nights"
-              />
-              <Tile
-                label="Avoided emissions"
-                name="city.avoidedKgCO2e"
-                value={sharing.avoidedKgCO2e}
-                suppressed={hidden}
-                format="kg"
-              />
-            </dl>
+            {hidden && (
+              <p className="no-data" data-testid="year-no-data">
+                No visible activity in {year}: no day had at least {sharing.suppressionThreshold} distinct members in
+                any co-op here. That means no use at all or too little to publish — by design the two look the same — so
+                the figures below read “no data”, not 0.
+              </p>
+            )}
+            <SharingTiles prefix="city" sharing={sharing} tiles={CITY_TILES} kinds={kinds} />
+            <UtilisationNote sharing={sharing} coops={coopUtilisation} kinds={kinds} />
             <p className="muted small">
               Method <code>{sharing.methodology}</code>. Days of a co-op with fewer than {sharing.suppressionThreshold}{' '}
-              distinct members are left out of every figure; a figure with nothing left to show reads “suppressed”,
-              whether the period had hidden activity or none. Active members are counted per calendar month and year
-              only; a month reads “—” where its count would differ from the year's by fewer than{' '}
-              {sharing.suppressionThreshold}.
+              distinct members are left out of every figure; a figure with nothing left to show reads “no data”, whether
+              the period had hidden activity or none. Active members are counted per calendar month and year only; a
+              month reads “—” where its count would differ from the year's by fewer than {sharing.suppressionThreshold}.
+              Kilometres and avoided emissions are shown only where vehicles are shared, nights only where homes or
+              rooms are.
             </p>
           </>
         ) : (
@@ -194,7 +182,7 @@ function YearSections({ city, year, figures }: { city: City; year: number; figur
         {figures ? (
           <>
             <MonthlyChart year={year} months={months} />
-            <MonthlyTable year={year} months={months} />
+            <MonthlyTable year={year} months={months} kinds={kinds} />
           </>
         ) : (
           <Unavailable />
@@ -209,7 +197,7 @@ function YearSections({ city, year, figures }: { city: City; year: number; figur
         ) : (
           <div className="coops">
             {city.platformCooperatives.map((coop) => (
-              <CoopCard key={coop.id} coop={coop} sharing={coopSharing.get(coop.id)} />
+              <CoopCard key={coop.id} coop={coop} sharing={coopSharing.get(coop.id)} kinds={kindsOf(coop)} />
             ))}
           </div>
         )}
@@ -224,7 +212,7 @@ function YearSections({ city, year, figures }: { city: City; year: number; figur
                 label="Avoided by sharing"
                 name="footprint.avoidedKgCO2e"
                 value={footprint.avoidedKgCO2e}
-                suppressed={footprint.avoidedKgCO2e === null && hidden}
+                suppressed={hidden}
                 format="kg"
               />
               <Tile
@@ -247,6 +235,7 @@ function YearSections({ city, year, figures }: { city: City; year: number; figur
               emissions of goods open co-ops delivered here in {year} (bill of materials, manufacturing energy,
               transport), minus the emissions shared trips avoided; per inhabitant over {FORMATS.count(city.population)}{' '}
               inhabitants.
+              {hidden && <> No visible sharing in {year}: nothing is subtracted from the embodied emissions.</>}
             </p>
           </>
         ) : (
@@ -259,10 +248,16 @@ function YearSections({ city, year, figures }: { city: City; year: number; figur
 
 type Coop = NonNullable<City['platformCooperatives']>[number];
 
-function CoopCard({ coop, sharing }: { coop: Coop; sharing: SharingFigures | null | undefined }) {
+function CoopCard({
+  coop,
+  sharing,
+  kinds,
+}: {
+  coop: Coop;
+  sharing: SharingFigures | null | undefined;
+  kinds: readonly AssetKind[] | null;
+}) {
   const app = coop.application;
-  const hidden = sharing?.suppressed ?? false;
-  const key = (field: string) => `coop.${coop.id}.${field}`;
   return (
     <div className="card" data-coop={coop.id}>
       <h3>
@@ -271,53 +266,60 @@ function CoopCard({ coop, sharing }: { coop: Coop; sharing: SharingFigures | nul
       {app && (
         <p className="muted small">
           Runs {app.name} ({app.license}){app.steward && <>, stewarded by {app.steward.name}</>}
+          {kinds && kinds.length > 0 && <>; shares {kindsText(kinds)}</>}
         </p>
       )}
       {sharing ? (
-        <dl className="tiles compact">
-          <Tile label="Assets" name={key('assets')} value={sharing.assets} format="count" />
-          <Tile label="Uses" name={key('uses')} value={sharing.uses} suppressed={hidden} format="count" />
-          <Tile
-            label="Active members"
-            name={key('activeMembers')}
-            value={sharing.activeMembers}
-            suppressed={hidden}
-            format="count"
-          />
-          <Tile
-            label="Utilisation"
-            name={key('utilizationRate')}
-            value={sharing.utilizationRate}
-            suppressed={hidden}
-            format="rate"
-          />
-          <Tile
-            label="Users per asset"
-            name={key('usersPerAsset')}
-            value={sharing.usersPerAsset}
-            suppressed={hidden}
-            format="ratio"
-          />
-          <Tile label="Km shared" name={key('kmShared')} value={sharing.kmShared} suppressed={hidden} format="km" />
-          <Tile
-            label="Nights shared"
-            name={key('nightsShared')}
-            value={sharing.nightsShared}
-            suppressed={hidden}
-            format="nights"
-          />
-          <Tile
-            label="Avoided"
-            name={key('avoidedKgCO2e')}
-            value={sharing.avoidedKgCO2e}
-            suppressed={hidden}
-            format="kg"
-          />
-        </dl>
+        <SharingTiles prefix={`coop.${coop.id}`} sharing={sharing} tiles={COOP_TILES} kinds={kinds} compact />
       ) : (
         <Unavailable />
       )}
     </div>
+  );
+}
+
+/**
+ * What the city's utilisation is made of. One rate over every asset blends a busy tool library
+ * with a quiet bike fleet, so where the city shares more than one kind of thing, the page says so
+ * and, where the co-ops' figures add up to the city's, gives the rate of each.
+ */
+function UtilisationNote({
+  sharing,
+  coops,
+  kinds,
+}: {
+  sharing: SharingFigures;
+  coops: CoopUtilisation[];
+  kinds: readonly AssetKind[] | null;
+}) {
+  const distinct = new Set(coops.map((coop) => coop.kinds?.join('+')));
+  if (kinds !== null && distinct.size < 2) return null;
+  const split = utilisationByKind(coops, sharing.assetHours);
+  return (
+    <p className="small" data-testid="utilisation-note">
+      Utilisation is hours in use over hours available across every asset here together, so it blends what the co-ops
+      share
+      {split ? (
+        <>
+          :{' '}
+          {split.map((group, index) => (
+            <span key={group.key}>
+              {index > 0 && (index === split.length - 1 ? ' and ' : ', ')}
+              {group.label}{' '}
+              <Figure
+                name={`city.utilizationRate.${group.key}`}
+                value={group.rate}
+                suppressed={group.rate === null}
+                format="rate"
+              />
+            </span>
+          ))}
+          . Each co-op's own rate is on its card below.
+        </>
+      ) : (
+        <>; each co-op's own rate is on its card below.</>
+      )}
+    </p>
   );
 }
 
@@ -348,7 +350,8 @@ function Organisations({ city }: { city: City }) {
         )}
         {city.pledges.length > 0 && (
           <div className="table-wrap">
-            <table>
+            {/* On a phone each pledge is stacked, label beside value, so the amount is never off screen. */}
+            <table className="stack" data-table="pledges">
               <caption>Pledges by {city.name}</caption>
               <thead>
                 <tr>
@@ -363,10 +366,10 @@ function Organisations({ city }: { city: City }) {
               <tbody>
                 {city.pledges.map((pledge) => (
                   <tr key={pledge.id}>
-                    <td>{pledge.year}</td>
-                    <td>{pledge.protocolCooperative?.name ?? '—'}</td>
-                    <td>{pledge.application?.name ?? pledge.purpose}</td>
-                    <td className="num">
+                    <td data-label="Year">{pledge.year}</td>
+                    <td data-label="To">{pledge.protocolCooperative?.name ?? '—'}</td>
+                    <td data-label="For">{pledge.application?.name ?? pledge.purpose}</td>
+                    <td data-label="Amount" className="num">
                       <Figure name={`pledge.${pledge.id}`} value={pledge.amountEur} format="eur" />
                     </td>
                   </tr>

@@ -21,7 +21,11 @@ export function Figure({ name, value, suppressed = false, format }: FigureProps)
       data-figure={name}
       data-state={state}
       data-value={state === 'value' ? String(value) : undefined}
-      title={state === 'suppressed' ? 'Withheld: no day with at least k distinct members in this period' : undefined}
+      title={
+        state === 'suppressed'
+          ? 'No visible activity: no day of this period had at least k distinct members (no use at all, or too few members to publish)'
+          : undefined
+      }
     >
       {figureText(value, suppressed, format)}
     </span>

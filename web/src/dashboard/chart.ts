@@ -11,7 +11,7 @@ import {
   Tooltip,
   type Plugin,
 } from 'chart.js';
-import { FORMATS } from '../format';
+import { FORMATS, NO_DATA } from '../format';
 import type { SharingFigures } from '../queries';
 
 // Only the parts this chart uses, so the bundle carries no other chart types.
@@ -31,7 +31,7 @@ const USES = '#0f766e';
 const AVOIDED = '#c2410c';
 const MUTED = '#6b7280';
 
-/** Writes "suppressed" up the column of every suppressed month, so a gap is never read as zero. */
+/** Writes "no data" up the column of every month without visible activity, so a gap is never read as zero. */
 function suppressedLabels(months: readonly (SharingFigures | null)[]): Plugin<'bar'> {
   return {
     id: 'suppressedLabels',
@@ -49,7 +49,7 @@ function suppressedLabels(months: readonly (SharingFigures | null)[]): Plugin<'b
         ctx.save();
         ctx.translate(x.getPixelForValue(index), chartArea.bottom - 6);
         ctx.rotate(-Math.PI / 2);
-        ctx.fillText('suppressed', 0, 0);
+        ctx.fillText(NO_DATA, 0, 0);
         ctx.restore();
       });
       ctx.restore();
@@ -105,7 +105,7 @@ export function drawMonthly(canvas: HTMLCanvasElement, labels: string[], months:
           callbacks: {
             label: (item) => {
               const month = months[item.dataIndex];
-              if (month?.suppressed) return `${item.dataset.label}: suppressed`;
+              if (month?.suppressed) return `${item.dataset.label}: ${NO_DATA}`;
               const value = item.parsed.y;
               if (value === null || value === undefined) return `${item.dataset.label}: —`;
               return `${item.dataset.label}: ${item.datasetIndex === 0 ? FORMATS.count(value) : FORMATS.kg(value)}`;

@@ -5,9 +5,10 @@
 import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
 import './explorer.css';
+import { useMonaco } from '@graphiql/react';
 import { GraphiQL } from 'graphiql';
 import type { ComponentProps } from 'react';
-import { StrictMode } from 'react';
+import { StrictMode, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import { CITY_REPORT, CITY_REPORT_VARIABLES } from '../queries';
 
@@ -42,10 +43,28 @@ function firstVisit(): boolean {
 // visit they are also given as initial values; later visits keep the user's own saved tabs.
 const example = firstVisit() ? { initialQuery: CITY_REPORT, initialVariables: EXAMPLE_VARIABLES } : {};
 
+/**
+ * Wraps long lines in every editor. GraphiQL wraps only its response: the CityReport's field
+ * lines are wider than the query pane even on a 1440 px screen, and were cut off at its edge.
+ */
+function WrapLongLines() {
+  const monaco = useMonaco((state) => state.monaco);
+  useEffect(() => {
+    if (!monaco) return;
+    const wrap = (editor: { updateOptions(options: { wordWrap: 'on' }): void }) =>
+      editor.updateOptions({ wordWrap: 'on' });
+    monaco.editor.getEditors().forEach(wrap);
+    const created = monaco.editor.onDidCreateEditor(wrap);
+    return () => created.dispose();
+  }, [monaco]);
+  return null;
+}
+
 const root = document.getElementById('graphiql');
 if (root)
   createRoot(root).render(
     <StrictMode>
+      <WrapLongLines />
       <GraphiQL
         fetcher={fetcher}
         defaultTabs={[{ query: CITY_REPORT, variables: EXAMPLE_VARIABLES }]}
