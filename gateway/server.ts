@@ -205,6 +205,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         explorer: options.explorer ?? options.introspection,
         logger: options.logger,
         cityExists: cityExistsVia(gatewayExecutor(apollo)),
+        admit: rateLimit,
       }),
       ...catalog,
       ...createGbfsProxy({

@@ -9,7 +9,14 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import type { Logger } from '../lib/logger.js';
-import { matchesEtag, requestIdOf, strongEtag, type RequestHandler, type RouteMatch } from '../lib/http.js';
+import {
+  matchesEtag,
+  requestIdOf,
+  strongEtag,
+  type Refusal,
+  type RequestHandler,
+  type RouteMatch,
+} from '../lib/http.js';
 import type { Execute } from './catalog/data.js';
 
 /** Where `npm run build:web` writes the built pages. */
@@ -29,6 +36,11 @@ export interface WebOptions {
    * id answers 404 (see `cityExistsVia`). Without it every well-formed id gets the page with 200.
    */
   cityExists?: (id: string, requestId: string) => Promise<boolean>;
+  /**
+   * The gateway's rate limit, asked before a city page's lookup: each costs subgraph work, so
+   * city pages draw on the same budget as /graphql and the open-data files.
+   */
+  admit?: (req: http.IncomingMessage) => Promise<Refusal | null>;
 }
 
 /** The one operation the page route sends: does the city exist? */
@@ -174,10 +186,12 @@ function sendText(
   status: number,
   text: string,
   contentType = 'text/plain; charset=utf-8',
+  headers: Record<string, string> = {},
 ): void {
   res.statusCode = status;
   res.setHeader('content-type', contentType);
   res.setHeader('cache-control', 'no-store');
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('x-content-type-options', 'nosniff');
   res.end(text);
 }
@@ -285,6 +299,9 @@ export function createWebHandler(options: WebOptions): RequestHandler[] {
         path: CITY_PATH,
         label: 'dashboard',
         async serve(req, res, match) {
+          const refusal = options.cityExists ? await options.admit?.(req) : null;
+          if (refusal)
+            return sendText(res, refusal.status, refusal.message, 'text/plain; charset=utf-8', refusal.headers);
           if (dashboardPage && (await isUnknownCity(match.params[0] ?? '', req, res)))
             return sendNotFoundPage(req, res, dashboardPage);
           servePage(req, res, dashboardPage);

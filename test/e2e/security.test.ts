@@ -120,6 +120,29 @@ describe('rate limits', () => {
     }
   });
 
+  it('counts city pages, which ask the graph whether the city exists, against the same budget', async () => {
+    const stack = await startTestStack({ limits: { rateLimitPerMinute: 3 } });
+    const base = stack.gatewayUrl.replace(/\/graphql$/, '');
+    try {
+      const statuses: number[] = [];
+      for (const id of ['no-such-city-1', 'no-such-city-2', 'no-such-city-3', 'no-such-city-4', 'no-such-city-5']) {
+        const response = await fetch(`${base}/cities/${id}`);
+        await response.arrayBuffer();
+        statuses.push(response.status);
+        if (response.status === 429) expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+      expect(statuses).toEqual([404, 404, 404, 429, 429]);
+      // The refused ones never reached the graph: the league subgraph saw three lookups at most.
+      const lookups = await stack.subgraphs.league.sqlStatements();
+      const again = await fetch(`${base}/cities/no-such-city-6`);
+      await again.arrayBuffer();
+      expect(again.status).toBe(429);
+      expect(await stack.subgraphs.league.sqlStatements()).toBe(lookups);
+    } finally {
+      await stack.stop();
+    }
+  });
+
   it('shares the budget between two gateway instances through Redis', async () => {
     const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
     try {
