@@ -262,7 +262,7 @@ describe('rule 2: empty and hidden look the same', () => {
         cityId,
       ).toEqual(visibleYears);
     });
-  });
+  }, 300_000);
 });
 
 /** One period's activeMembers for a city and each of its co-ops, through the gateway. */
