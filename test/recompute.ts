@@ -8,6 +8,10 @@ export interface RawEvent {
   platform_cooperative_id: string;
   member_ref: string;
   day: string;
+  started_at: string;
+  ended_at: string;
+  /** The asset's last day in service (its decommissioning), null while in service. */
+  last_day: string | null;
   hours: number;
   km: number;
   nights: number;
@@ -30,7 +34,8 @@ export interface RawData {
 export async function loadRawData(coopDb: Knex): Promise<RawData> {
   const events = await coopDb('usage_events as e')
     .join('shared_assets as a', 'a.id', 'e.asset_id')
-    .select('e.platform_cooperative_id', 'e.member_ref', 'e.day', 'e.hours', 'e.km', 'e.nights', 'a.kind');
+    .select('e.platform_cooperative_id', 'e.member_ref', 'e.day', 'e.started_at', 'e.ended_at', 'e.hours')
+    .select('e.km', 'e.nights', 'a.kind', 'a.decommissioned_on as last_day');
   const assets = await coopDb('shared_assets').select(
     'platform_cooperative_id',
     'commissioned_on',
@@ -59,6 +64,56 @@ export interface Recomputed {
   suppressed: boolean;
   /** Uses in bins left out because they had fewer than k members. */
   hiddenUses: number;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * The hours of one use on each UTC day it covers, from its start and end instants: the part of
+ * [startedAt, endedAt) inside each day, up to the asset's last day in service.
+ */
+export function coverage(event: RawEvent): { day: string; hours: number }[] {
+  const started = Date.parse(event.started_at);
+  const ended = Date.parse(event.ended_at);
+  const days: { day: string; hours: number }[] = [];
+  for (let midnight = Date.parse(`${event.day}T00:00:00Z`); midnight < ended; midnight += DAY_MS) {
+    const day = new Date(midnight).toISOString().slice(0, 10);
+    if (event.last_day !== null && day > event.last_day) break;
+    days.push({ day, hours: (Math.min(ended, midnight + DAY_MS) - Math.max(started, midnight)) / HOUR_MS });
+  }
+  return days;
+}
+
+/** Distinct members of every co-op-day bin with a use, by `<co-op>|<day>`; cached per data set. */
+const binSizes = new WeakMap<RawData, Map<string, number>>();
+export function binMembers(raw: RawData): Map<string, number> {
+  const cached = binSizes.get(raw);
+  if (cached) return cached;
+  const members = new Map<string, Set<string>>();
+  for (const event of raw.events) {
+    const key = `${event.platform_cooperative_id}|${event.day}`;
+    members.set(key, (members.get(key) ?? new Set()).add(event.member_ref));
+  }
+  const sizes = new Map([...members].map(([key, set]) => [key, set.size]));
+  binSizes.set(raw, sizes);
+  return sizes;
+}
+
+/**
+ * Hours in use of the given co-ops within [from, to] by coverage: the hours falling in the
+ * period of every use whose start day's bin has at least k members, wherever that day lies.
+ */
+export function coveredHours(raw: RawData, coopIds: readonly string[], from: string, to: string, k: number): number {
+  const coops = new Set(coopIds);
+  const members = binMembers(raw);
+  let hours = 0;
+  for (const event of raw.events) {
+    if (!coops.has(event.platform_cooperative_id) || event.day > to) continue;
+    if ((members.get(`${event.platform_cooperative_id}|${event.day}`) ?? 0) < k) continue;
+    for (const part of coverage(event)) if (part.day >= from && part.day <= to) hours += part.hours;
+  }
+  return hours;
 }
 
 function nextDay(day: string): string {
@@ -100,7 +155,6 @@ export function recompute(raw: RawData, coopIds: readonly string[], from: string
     result.memberDays += members;
     for (const event of events) {
       result.uses += 1;
-      result.hoursInUse += event.hours;
       result.kmShared += event.km;
       result.nightsShared += event.nights;
       result.avoidedKgCO2e += event.km * (raw.avoidedPerKm.get(event.kind) ?? 0);
@@ -108,6 +162,7 @@ export function recompute(raw: RawData, coopIds: readonly string[], from: string
   }
   // Rule 2: no visible bin, whether there was hidden activity or none.
   result.suppressed = visibleBins === 0;
+  result.hoursInUse = coveredHours(raw, coopIds, from, to, k);
   const cell = calendarCell(from, to);
   if (cell && !result.suppressed) {
     const total = coopIds.reduce((sum, id) => sum + (publishedCells(raw, id, cell.year, k)[cell.index] ?? 0), 0);

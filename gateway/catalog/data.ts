@@ -16,12 +16,22 @@ interface Page<Node> {
   nodes: Node[];
 }
 
-/** Every node of a paged root list, page by page. */
-async function allPages<Node>(execute: Execute, pageSize: number, query: string, field: string): Promise<Node[]> {
+/**
+ * Every node of a paged root list, page by page. Nested lists of the graph are capped (the first
+ * `first`, by the demand control's `@listSize`), so the catalogue reads every list through a
+ * root connection like this one and never through a nested field, which would cut it silently.
+ */
+async function allPages<Node>(
+  execute: Execute,
+  pageSize: number,
+  query: string,
+  field: string,
+  variables: Record<string, unknown> = {},
+): Promise<Node[]> {
   const nodes: Node[] = [];
   let after: string | null = null;
   do {
-    const data: Record<string, Page<Node>> = await execute(query, { first: pageSize, after });
+    const data: Record<string, Page<Node>> = await execute(query, { ...variables, first: pageSize, after });
     const page = data[field];
     if (!page) throw new CatalogUnavailableError(`the graph gave no ${field}`);
     nodes.push(...page.nodes);
@@ -104,9 +114,9 @@ const CITIES = `query CatalogCities($first: Int!, $after: String) {
 
 /** Production runs name the city they delivered to: the footprint of that year has embodied emissions. */
 const DELIVERIES = `query CatalogDeliveries($first: Int!, $after: String) {
-  openCooperatives(first: $first, after: $after) {
+  productionRuns(first: $first, after: $after) {
     pageInfo { hasNextPage endCursor }
-    nodes { productionRuns { completedOn city { id } } }
+    nodes { completedOn city { id } }
   }
 }`;
 
@@ -159,14 +169,9 @@ const sortedUnique = (years: Iterable<number>) => [...new Set(years)].sort((a, b
  * in pages of `pageSize` (at most the subgraphs' MAX_PAGE_SIZE, or they refuse the operation).
  */
 export async function loadIndex(execute: Execute, pageSize: number): Promise<CatalogIndex> {
-  const [cityNodes, producers, applicationNodes, emissionFactors, coopNodes] = await Promise.all([
+  const [cityNodes, runs, applicationNodes, emissionFactors, coopNodes] = await Promise.all([
     allPages<CityNode>(execute, pageSize, CITIES, 'cities'),
-    allPages<{ productionRuns: { completedOn: string; city: { id: string } | null }[] }>(
-      execute,
-      pageSize,
-      DELIVERIES,
-      'openCooperatives',
-    ),
+    allPages<{ completedOn: string; city: { id: string } | null }>(execute, pageSize, DELIVERIES, 'productionRuns'),
     allPages<Omit<Application, 'stewardId'> & { steward: { id: string } | null }>(
       execute,
       pageSize,
@@ -177,7 +182,7 @@ export async function loadIndex(execute: Execute, pageSize: number): Promise<Cat
     allPages<GbfsNode>(execute, pageSize, GBFS_SYSTEMS, 'platformCooperatives'),
   ]);
   const deliveryYears = new Map<string, number[]>();
-  for (const run of producers.flatMap((producer) => producer.productionRuns)) {
+  for (const run of runs) {
     if (!run.city) continue;
     const years = deliveryYears.get(run.city.id) ?? [];
     years.push(Number(run.completedOn.slice(0, 4)));
@@ -240,24 +245,25 @@ type Stats = Omit<SharingRow, 'cityId' | 'from' | 'to' | 'platformCooperativeId'
   period: { from: string; to: string };
 };
 
-const SHARING = `query CatalogSharing($id: ID!, $period: PeriodInput!) {
-  city(id: $id) {
-    sharing(period: $period) { ...Figures }
-    platformCooperatives { id name sharing(period: $period) { ...Figures } }
-  }
-}
-fragment Figures on SharingStats {
+const FIGURES = `fragment Figures on SharingStats {
   period { from to }
   assets assetHours uses memberDays activeMembers hoursInUse utilizationRate usersPerAsset
   kmShared nightsShared avoidedKgCO2e suppressed suppressionThreshold methodology
 }`;
 
-interface SharingData {
-  city: {
-    sharing: Stats | null;
-    platformCooperatives: { id: string; name: string; sharing: Stats | null }[] | null;
-  } | null;
+const CITY_SHARING = `query CatalogSharing($id: ID!, $period: PeriodInput!) {
+  city(id: $id) { sharing(period: $period) { ...Figures } }
 }
+${FIGURES}`;
+
+/** The city's co-ops and their figures, paged through the root list (a city may run thousands). */
+const COOP_SHARING = `query CatalogCoopSharing($id: ID!, $period: PeriodInput!, $first: Int!, $after: String) {
+  platformCooperatives(cityId: $id, first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id name sharing(period: $period) { ...Figures } }
+  }
+}
+${FIGURES}`;
 
 /** The whole year, then its twelve calendar months: the periods of sharing.csv. */
 export function sharingPeriods(year: number): { from: string; to: string }[] {
@@ -283,19 +289,32 @@ function rowOf(cityId: string, stats: Stats, coop: { id: string; name: string } 
 }
 
 /**
- * The rows of one city's sharing.csv for a year. One operation per period keeps each well under
- * the gateway's alias limit (a month per alias would need two per month); they run in sequence
- * so one file never takes more than one request's share of the subgraphs at a time.
+ * The rows of one city's sharing.csv for a year: per period the city's row, then every co-op's,
+ * in pages of `pageSize`. One operation per period (and page) keeps each well under the
+ * gateway's alias limit (a month per alias would need two per month); they run in sequence so
+ * one file never takes more than one request's share of the subgraphs at a time.
  */
-export async function loadSharing(execute: Execute, cityId: string, year: number): Promise<SharingRow[]> {
+export async function loadSharing(
+  execute: Execute,
+  pageSize: number,
+  cityId: string,
+  year: number,
+): Promise<SharingRow[]> {
   const rows: SharingRow[] = [];
   for (const period of sharingPeriods(year)) {
-    const { city } = await execute<SharingData>(SHARING, { id: cityId, period });
-    if (!city?.sharing || !city.platformCooperatives) {
+    const { city } = await execute<{ city: { sharing: Stats | null } | null }>(CITY_SHARING, { id: cityId, period });
+    if (!city?.sharing) {
       throw new CatalogUnavailableError(`the graph gave no sharing for city ${cityId}, ${period.from}–${period.to}`);
     }
     rows.push(rowOf(cityId, city.sharing, null));
-    for (const coop of city.platformCooperatives) {
+    const coops = await allPages<{ id: string; name: string; sharing: Stats | null }>(
+      execute,
+      pageSize,
+      COOP_SHARING,
+      'platformCooperatives',
+      { id: cityId, period },
+    );
+    for (const coop of coops) {
       if (!coop.sharing) throw new CatalogUnavailableError(`the graph gave no sharing for co-op ${coop.id}`);
       rows.push(rowOf(cityId, coop.sharing, coop));
     }

@@ -187,7 +187,7 @@ export function createCatalogHandler(options: CatalogOptions): RequestHandler[] 
       const execute = options.executorFor(requestId);
       const text =
         kind === 'sharing'
-          ? sharingCsv(await loadSharing(execute, cityId, year))
+          ? sharingCsv(await loadSharing(execute, settings.pageSize, cityId, year))
           : footprintCsv(cityId, await loadFootprint(execute, cityId, year));
       return fileOf(text, CSV);
     });

@@ -30,6 +30,7 @@ export interface SharingParts {
   memberDays: number;
   /** Σ of the published distinct-member cells of the period (0 for a cell withheld); 0 when the period is no cell. */
   cellMembers: number;
+  /** Hours within the period of the uses started in visible bins, wherever those bins lie (by coverage). */
   hoursInUse: number;
   km: number;
   nights: number;
@@ -175,13 +176,18 @@ const ratio = (numerator: number, denominator: number) => (denominator > 0 ? num
 /**
  * Turns summed parts into public figures: a function of the visible bins, the published cells
  * and the fleet only, so an aggregate with hidden activity and one with none answer alike
- * (rule 2). With no visible bin the aggregate is `suppressed` and its member-derived figures are
- * null; it contributes 0 to any sum. `activeMembers` and `usersPerAsset` are null unless the
+ * (rule 2). With no visible bin the aggregate is `suppressed` and its start-day figures are
+ * null; it contributes 0 to their sums. Hours in use are the exception: a suppressed period
+ * can still hold hours of visible uses started before it (a stay begun on a visible day), and
+ * those are shown, so hours add up over any cut of a period (rule 1); they are null only when
+ * no visible use covers the period. `activeMembers` and `usersPerAsset` are null unless the
  * period is a calendar cell whose published count reaches k (rule 3).
  */
 export function toStats(parts: SharingParts, k: number): SharingStats {
   const suppressed = parts.visibleBins === 0;
   const shown = <T>(value: T): T | null => (suppressed ? null : value);
+  // Every visible use covers its start day for some hours, so with a visible bin hours are > 0.
+  const hoursInUse = parts.hoursInUse > 0 ? parts.hoursInUse : null;
   const members = !suppressed && cellOf(parts.period) && parts.cellMembers >= k ? parts.cellMembers : null;
   return {
     period: parts.period,
@@ -190,8 +196,8 @@ export function toStats(parts: SharingParts, k: number): SharingStats {
     uses: shown(parts.uses),
     memberDays: shown(parts.memberDays),
     activeMembers: members,
-    hoursInUse: shown(parts.hoursInUse),
-    utilizationRate: suppressed ? null : ratio(parts.hoursInUse, parts.assetHours),
+    hoursInUse,
+    utilizationRate: hoursInUse === null ? null : ratio(hoursInUse, parts.assetHours),
     usersPerAsset: members === null ? null : ratio(members, parts.assets),
     kmShared: shown(parts.km),
     nightsShared: shown(parts.nights),

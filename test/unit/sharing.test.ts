@@ -82,6 +82,18 @@ describe('public figures', () => {
     expect(stats.assetHours).toBe(400);
   });
 
+  it('shows the hours a visible use carries into a period without a visible bin, so hours add up over cuts', () => {
+    const carried = { ...emptyParts(period), assets: 4, assetHours: 400, hoursInUse: 30 };
+    expect(toStats(carried, 5)).toMatchObject({
+      suppressed: true,
+      uses: null,
+      memberDays: null,
+      nightsShared: null,
+      hoursInUse: 30,
+      utilizationRate: 30 / 400,
+    });
+  });
+
   it('answers a period with no activity exactly like one whose activity is all hidden (rule 2)', () => {
     const hidden = { ...emptyParts(period), assets: 4, assetHours: 400 };
     expect(toStats(hidden, 5)).toEqual(toStats({ ...hidden }, 5));

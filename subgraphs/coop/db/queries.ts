@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { paginate, type Connection, type Page } from '../../../lib/pagination.js';
+import { isPostgresHandle } from './partitions.js';
 import type { PlatformCooperativeRow, SharedAssetRow } from './tables.js';
 
 /** Criteria of the `platformCooperatives` list. */
@@ -42,13 +43,15 @@ export function assetsOfPlatformCooperatives(db: Knex, coopIds: readonly string[
   return db<SharedAssetRow>('shared_assets').whereIn('platform_cooperative_id', coopIds).orderBy('id');
 }
 
-/** Per co-op sums over the visible bins (≥ k members) of a period; hidden bins are never read into a figure. */
+/**
+ * Per co-op sums over the visible bins (≥ k members) of a period; hidden bins are never read into
+ * a figure. Hours in use are not here: they are attributed by coverage (`coveredHours`).
+ */
 export interface BinTotalsRow {
   platform_cooperative_id: string;
   visible_bins: number;
   uses: number;
   member_days: number;
-  hours_in_use: number;
   km: number;
   nights: number;
   avoided_kg: number;
@@ -64,19 +67,46 @@ export async function binTotals(
   const rows = await db('usage_bins')
     .select('platform_cooperative_id')
     .count({ visible_bins: '*' })
-    .sum({
-      uses: 'uses',
-      member_days: 'members',
-      hours_in_use: 'hours_in_use',
-      km: 'km',
-      nights: 'nights',
-      avoided_kg: 'avoided_kg',
-    })
+    .sum({ uses: 'uses', member_days: 'members', km: 'km', nights: 'nights', avoided_kg: 'avoided_kg' })
     .whereIn('platform_cooperative_id', coopIds)
     .whereBetween('day', [from, to])
     .where('members', '>=', k)
     .groupBy('platform_cooperative_id');
   return (rows as Record<string, unknown>[]).map(numeric) as unknown as BinTotalsRow[];
+}
+
+/** Per co-op hours in use within a period, by coverage (see `coveredHours`). */
+export interface CoveredHoursRow {
+  platform_cooperative_id: string;
+  hours_in_use: number;
+}
+
+/**
+ * Hours in use of a period per co-op: the hours, within the period's UTC days, of the uses
+ * started in a visible bin (≥ k members), wherever that bin lies. Reads the coverage rollup
+ * (`usage_hours`, one row per co-op, start day and covered day) joined to the start day's bin,
+ * so a hidden bin's uses never enter, and the hours of a multi-day use are split exactly
+ * where a period is cut. An asset is in one use at a time, so a period's hours never exceed
+ * its asset-hours.
+ */
+export async function coveredHours(
+  db: Knex,
+  coopIds: readonly string[],
+  from: string,
+  to: string,
+  k: number,
+): Promise<CoveredHoursRow[]> {
+  const rows = await db('usage_hours as h')
+    .join('usage_bins as b', (on) =>
+      on.on('b.platform_cooperative_id', 'h.platform_cooperative_id').andOn('b.day', 'h.start_day'),
+    )
+    .select('h.platform_cooperative_id')
+    .sum({ hours_in_use: 'h.hours' })
+    .whereIn('h.platform_cooperative_id', coopIds)
+    .whereBetween('h.covered_day', [from, to])
+    .where('b.members', '>=', k)
+    .groupBy('h.platform_cooperative_id');
+  return (rows as Record<string, unknown>[]).map(numeric) as unknown as CoveredHoursRow[];
 }
 
 /** The months of a year as they appear in a day (YYYY-MM-DD): the suffixes of the member-year columns. */
@@ -176,7 +206,8 @@ export function chunked<T>(keys: readonly T[]): T[][] {
  * is given, only those days' bins of those co-ops (what an ingest touched; an empty list
  * touches nothing). Two statements per list of up to 500 days: one to clear, one to
  * aggregate. Shared km count as passenger-km avoided from a private car. The member-year
- * rollup of the same co-ops and years follows (two more statements).
+ * rollup of the same co-ops and years, and the coverage of the same start days, follow (two
+ * statements each).
  */
 export async function rebuildBins(
   db: Knex | Knex.Transaction,
@@ -202,6 +233,7 @@ export async function rebuildBins(
     );
   }
   await rebuildMemberYears(db, coopIds, days);
+  await rebuildUsageHours(db, coopIds, days);
 }
 
 /**
@@ -233,6 +265,71 @@ export async function rebuildMemberYears(
     `insert into usage_member_years (platform_cooperative_id, year, member_ref, ${MONTHS.map((m) => `days_${m}`).join(', ')}) ${rollup.sql}`,
     rollup.bindings as readonly Knex.Value[],
   );
+}
+
+/**
+ * The coverage rollup's rows of the events selected by `where`, one statement per engine: each
+ * use is walked day by day (a recursive query, so the common single-day use is one step) from
+ * its start day to the UTC day of its end, stopping after the asset's last day in service
+ * (assetHours counts no hours past it), and its hours on each day are the part of
+ * [startedAt, endedAt) inside that day, counted in whole milliseconds as ingest counts a use's
+ * hours. Stored instants are canonical UTC (`toISOString()`), which both engines parse.
+ */
+const COVERAGE = {
+  sqlite: (where: string) => `
+    with recursive covered(platform_cooperative_id, start_day, day, started_at, ended_at, last_day) as (
+      select e.platform_cooperative_id, e.day, e.day, e.started_at, e.ended_at, coalesce(a.decommissioned_on, '9999-12-31')
+      from usage_events e join shared_assets a on a.id = e.asset_id
+      where ${where}
+      union all
+      select platform_cooperative_id, start_day, date(day, '+1 day'), started_at, ended_at, last_day
+      from covered
+      where julianday(day, '+1 day') < julianday(ended_at) and date(day, '+1 day') <= last_day
+    )
+    insert into usage_hours (platform_cooperative_id, start_day, covered_day, hours)
+    select platform_cooperative_id, start_day, day,
+           sum(round((min(julianday(ended_at), julianday(day, '+1 day')) - max(julianday(started_at), julianday(day))) * 86400000) / 3600000.0)
+    from covered
+    group by platform_cooperative_id, start_day, day`,
+  postgres: (where: string) => `
+    with recursive covered(platform_cooperative_id, start_day, day, started_at, ended_at, last_day) as (
+      select e.platform_cooperative_id, e.day, e.day::date, e.started_at::timestamptz, e.ended_at::timestamptz,
+             coalesce(a.decommissioned_on, '9999-12-31')::date
+      from usage_events e join shared_assets a on a.id = e.asset_id
+      where ${where}
+      union all
+      select platform_cooperative_id, start_day, day + 1, started_at, ended_at, last_day
+      from covered
+      where (day + 1)::timestamp at time zone 'UTC' < ended_at and day + 1 <= last_day
+    )
+    insert into usage_hours (platform_cooperative_id, start_day, covered_day, hours)
+    select platform_cooperative_id, start_day, to_char(day, 'YYYY-MM-DD'),
+           sum(extract(epoch from least(ended_at, (day + 1)::timestamp at time zone 'UTC')
+                                - greatest(started_at, day::timestamp at time zone 'UTC')) / 3600)
+    from covered
+    group by platform_cooperative_id, start_day, day`,
+};
+
+/**
+ * Recomputes the coverage rollup (see `coveredHours`) of the given co-ops from the raw events:
+ * all their uses, or those started on the given days (the rows are keyed by start day, so they
+ * are exactly the rows of the bins `rebuildBins` rebuilds). Two statements per list of up to
+ * 500 days: one to clear, one to walk the uses.
+ */
+export async function rebuildUsageHours(
+  db: Knex | Knex.Transaction,
+  coopIds: readonly string[],
+  days?: readonly string[],
+): Promise<void> {
+  if (coopIds.length === 0) return;
+  const walk = isPostgresHandle(db) ? COVERAGE.postgres : COVERAGE.sqlite;
+  const inList = (values: readonly string[]) => values.map(() => '?').join(', ');
+  for (const dayList of days ? chunked(days) : [null]) {
+    const clear = db('usage_hours').whereIn('platform_cooperative_id', coopIds);
+    await (dayList ? clear.whereIn('start_day', dayList) : clear).delete();
+    const onDays = dayList ? ` and e.day in (${inList(dayList)})` : '';
+    await db.raw(walk(`e.platform_cooperative_id in (${inList(coopIds)})${onDays}`), [...coopIds, ...(dayList ?? [])]);
+  }
 }
 
 /** PostgreSQL returns sums and counts as strings; SQLite as numbers. */

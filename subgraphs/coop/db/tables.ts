@@ -46,7 +46,10 @@ export interface ModeFactorRow {
   shared_kg_per_pkm: number;
 }
 
-/** The atomic aggregation bin: one co-op, one day. Every public figure is a sum of these. */
+/**
+ * The atomic aggregation bin: one co-op, one day, holding the uses started that day. Every
+ * public sum is over visible bins; hours in use are spread over covered days (`UsageHoursRow`).
+ */
 export interface UsageBinRow {
   platform_cooperative_id: string;
   day: string;
@@ -56,6 +59,17 @@ export interface UsageBinRow {
   km: number;
   nights: number;
   avoided_kg: number;
+}
+
+/**
+ * Hours in use by coverage (migration 0007): the hours within `covered_day` of a co-op's uses
+ * started on `start_day`. Published only where the start day's bin is visible.
+ */
+export interface UsageHoursRow {
+  platform_cooperative_id: string;
+  start_day: string;
+  covered_day: string;
+  hours: number;
 }
 
 /** A co-op's vehicle-sharing system as GBFS describes it: at most one per co-op (migration 0004). */

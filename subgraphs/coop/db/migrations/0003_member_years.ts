@@ -1,5 +1,5 @@
 /**
- * The member-year rollup behind `activeMembers` (see `visibleMembers` in ../queries.ts):
+ * The member-year rollup behind `activeMembers` (see `cellCounts` in ../queries.ts):
  * one row per co-op, calendar year and member with any use, holding for each month a mask
  * of the days (bit 0 = the 1st) the member used the co-op. Distinct members over the visible
  * days of a period then cost one row per member and year instead of one per use. Like the

@@ -5,6 +5,7 @@ import * as memberYears from './0003_member_years.js';
 import * as gbfs from './0004_gbfs.js';
 import * as gbfsOperationalFeed from './0005_gbfs_operational_feed.js';
 import * as useOverlapIndex from './0006_use_overlap_index.js';
+import * as usageHours from './0007_usage_hours.js';
 
 /** Every migration of the coop database, by name; applied in name order. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_gbfs': gbfs,
   '0005_gbfs_operational_feed': gbfsOperationalFeed,
   '0006_use_overlap_index': useOverlapIndex,
+  '0007_usage_hours': usageHours,
 };
