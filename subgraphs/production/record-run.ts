@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { EmissionFactorCategory } from '../../seeds/data/types.js';
+import type { EmissionFactorCategory } from './domain.js';
 import { BadInputError, NotFoundError } from '../../lib/errors.js';
 import * as q from './db/queries.js';
 import type { ProductionRunRow } from './db/tables.js';

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Connection, Page } from '../../../lib/pagination.js';
 import { insertInChunks } from '../../../lib/db.js';
 import { paginate } from '../../../lib/pagination.js';
-import type { AssetKind, EmissionFactorCategory } from '../../../seeds/data/types.js';
+import type { AssetKind, EmissionFactorCategory } from '../domain.js';
 import type {
   BillOfMaterialsLineRow,
   ConsentStatus,
