@@ -26,6 +26,7 @@ import {
   type RequestHandler,
   type RouteMatch,
 } from '../../lib/http.js';
+import { toDay } from '../../lib/dates.js';
 import type { Logger } from '../../lib/logger.js';
 import { buildCatalog, paths } from './build.js';
 import { applicationsCsv, emissionFactorsCsv, footprintCsv, sharingCsv } from './csv.js';
@@ -142,8 +143,6 @@ function prefersJsonLd(req: http.IncomingMessage): boolean {
   return /application\/(ld\+)?json/.test(accept) && !/text\/turtle/.test(accept);
 }
 
-const utcDay = (date: Date) => date.toISOString().slice(0, 10);
-
 /** The request id the service gave this request, which ties its subgraph fetches to the file request. */
 const requestIdOf = (res: http.ServerResponse) => String(res.getHeader('x-request-id') ?? crypto.randomUUID());
 
@@ -151,7 +150,7 @@ const requestIdOf = (res: http.ServerResponse) => String(res.getHeader('x-reques
 export function createCatalogHandler(options: CatalogOptions): RequestHandler[] {
   const { settings } = options;
   const now = options.now ?? (() => new Date());
-  const issued = settings.issued ?? utcDay(now());
+  const issued = settings.issued ?? toDay(now());
   const maxAgeMs = settings.maxAgeSeconds * 1000;
   const indexCache = new BuildCache<CatalogIndex>(maxAgeMs);
   const fileCache = new BuildCache<File>(maxAgeMs);
@@ -161,7 +160,7 @@ export function createCatalogHandler(options: CatalogOptions): RequestHandler[] 
 
   const catalogFile = (base: string, format: 'ttl' | 'jsonld', requestId: string) =>
     fileCache.get(`catalog.${format}|${base}`, async () => {
-      const quads = buildCatalog(await index(requestId), { base, settings, issued, today: utcDay(now()) });
+      const quads = buildCatalog(await index(requestId), { base, settings, issued, today: toDay(now()) });
       return format === 'ttl' ? fileOf(await toTurtle(quads), TURTLE) : fileOf(toJsonLd(quads), JSON_LD);
     });
 

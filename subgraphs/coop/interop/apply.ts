@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import { toDay } from '../../../lib/dates.js';
 import { RefusedFileError, type RecordReport } from '../../../lib/interop.js';
 import { ingestUsage } from '../db/ingest.js';
 import { hubIdOf } from '../db/gbfs.js';
@@ -59,8 +60,6 @@ export interface MdsImportResult {
   /** Facts about the file as a whole: assets registered, days whose bins were rebuilt. */
   notes: string[];
 }
-
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * Imports a file's checked trips for one platform co-op. Trips rejected by the checks keep
@@ -112,7 +111,7 @@ export async function importMdsTrips(
       const ownAsset = trip.vehicleId ? own.get(trip.vehicleId) : undefined;
       const assetId = ownAsset?.id ?? deviceAssetId(platformCooperativeId, trip.deviceId);
       const asset = ownAsset ?? registered.get(assetId) ?? newAssets.get(assetId);
-      const day = dayOf(trip.startMs);
+      const day = toDay(trip.startMs);
       if (asset && asset.platform_cooperative_id !== platformCooperativeId) {
         reject(trip.index, 'device_id: the device is registered with another platform co-op');
         continue;
