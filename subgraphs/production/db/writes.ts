@@ -42,8 +42,11 @@ export async function setClaimStatus(
   await db<RunAssetRow>('run_assets').where('run_id', runId).whereIn('asset_id', assetIds).update({ status });
 }
 
+/** A new open design; `illustrative` takes the column's default. */
+export type NewOpenDesign = Omit<OpenDesignRow, 'illustrative'>;
+
 /** Inserts an open design (the OKH importer creates them). */
-export async function insertOpenDesign(db: Knex, design: OpenDesignRow): Promise<void> {
+export async function insertOpenDesign(db: Knex, design: NewOpenDesign): Promise<void> {
   await db<OpenDesignRow>('open_designs').insert(design);
 }
 
