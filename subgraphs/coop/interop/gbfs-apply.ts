@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { RefusedFileError, type RecordReport } from '../../../lib/interop.js';
 import { hubIdOf } from '../db/gbfs.js';
 import { chunked } from '../db/queries.js';
+import * as w from '../db/writes.js';
 import type {
   GbfsFreeFloatingRow,
   GbfsSystemRow,
@@ -178,8 +179,8 @@ export async function importGbfs(
         ...outcome(stored, changed),
       });
       records.at(-1)!.notes.push(...publishabilityNotes(row));
-      if (!stored) await trx('gbfs_systems').insert({ ...row, updated_at: now, status_updated_at: null });
-      else if (changed.length > 0) await trx('gbfs_systems').where('platform_cooperative_id', coopId).update(row);
+      if (!stored) await w.storeGbfsSystem(trx, coopId, { ...row, updated_at: now, status_updated_at: null }, false);
+      else if (changed.length > 0) await w.storeGbfsSystem(trx, coopId, row, true);
       staticChanged = changed.length > 0;
     }
     const typesChanged = await importVehicleTypes(trx, coopId, parse, records);
@@ -192,8 +193,7 @@ export async function importGbfs(
     const update: Partial<GbfsSystemRow> = {};
     if (staticChanged || typesChanged || hubsChanged) update.updated_at = now;
     if ((statusChanged || vehiclesChanged) && parse.statusUpdatedAt) update.status_updated_at = parse.statusUpdatedAt;
-    if (Object.keys(update).length > 0)
-      await trx('gbfs_systems').where('platform_cooperative_id', coopId).update(update);
+    if (Object.keys(update).length > 0) await w.storeGbfsSystem(trx, coopId, update, true);
   });
   return { platformCooperativeId, records, notes };
 }
@@ -261,12 +261,7 @@ async function importVehicleTypes(
       entity: `AssetKind ${type.kind}`,
       ...outcome(before, changed),
     });
-    if (!before) await trx('gbfs_vehicle_types').insert(row);
-    else if (changed.length > 0) {
-      await trx('gbfs_vehicle_types')
-        .where({ platform_cooperative_id: coopId, vehicle_type_id: type.vehicleTypeId })
-        .update(row);
-    }
+    if (!before || changed.length > 0) await w.storeVehicleType(trx, row, Boolean(before));
     changedAny ||= changed.length > 0;
   }
   return changedAny;
@@ -330,8 +325,7 @@ async function importStations(
       entity: `SharingHub ${row.id}`,
       ...outcome(before, changed),
     });
-    if (!before) await trx('sharing_hubs').insert(row);
-    else if (changed.length > 0) await trx('sharing_hubs').where('id', row.id).update(row);
+    if (!before || changed.length > 0) await w.storeHub(trx, row, Boolean(before));
     changedAny ||= changed.length > 0;
   }
   const unlisted = [...stored.keys()].filter((id) => !listed.has(id));
@@ -441,11 +435,7 @@ async function importStatuses(
     records.push({ key, at, entity: `SharingHub ${hubId}`, ...result, notes: [...result.notes, ...notes] });
     if (changed.length === 0 && before) continue;
     changedAny = true;
-    if (!before) await trx('sharing_hub_status').insert(row);
-    else await trx('sharing_hub_status').where('hub_id', hubId).update(row);
-    await trx('sharing_hub_vehicle_counts').where('hub_id', hubId).delete();
-    if (counts.length > 0)
-      await trx('sharing_hub_vehicle_counts').insert(counts.map((count) => ({ hub_id: hubId, ...count })));
+    await w.storeHubStatus(trx, row, Boolean(before), counts);
   }
   return changedAny;
 }
@@ -516,17 +506,12 @@ async function importFreeFloating(
       ...result,
       notes: [...result.notes, `${group.available} of ${group.listed} free-floating vehicle(s) available`],
     });
-    if (!before) await trx('gbfs_free_floating').insert(row);
-    else if (changed.length > 0) {
-      await trx('gbfs_free_floating')
-        .where({ platform_cooperative_id: coopId, vehicle_type_id: group.vehicleTypeId })
-        .update(row);
-    }
+    if (!before || changed.length > 0) await w.storeFreeFloating(trx, row, Boolean(before));
     changedAny ||= changed.length > 0;
   }
   const gone = [...stored.keys()].filter((id) => !kept.has(id));
   if (gone.length > 0) {
-    await trx('gbfs_free_floating').where('platform_cooperative_id', coopId).whereIn('vehicle_type_id', gone).delete();
+    await w.deleteFreeFloating(trx, coopId, gone);
     notes.push(`no free-floating vehicles of type(s) ${gone.join(', ')} any more`);
     changedAny = true;
   }

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { toDay } from '../../../lib/dates.js';
 import { RefusedFileError, type RecordReport } from '../../../lib/interop.js';
-import { ingestUsage } from '../db/ingest.js';
+import * as w from '../db/writes.js';
 import { chunked, rebuildBins } from '../db/queries.js';
 import type { PlatformCooperativeRow, SharedAssetRow, UsageEventRow } from '../db/tables.js';
 import { INGEST_LIMITS, type UsageEventInput } from '../ingest.js';
@@ -131,10 +131,10 @@ export async function importMdsTrips(
         },
       });
     }
-    for (const chunk of chunked([...newAssets.values()])) await trx('shared_assets').insert(chunk);
+    await w.insertAssets(trx, [...newAssets.values()]);
     for (const [id, asset] of registered) {
       if (asset.commissioned_on !== commissionedBefore.get(id)) {
-        await trx('shared_assets').where('id', id).update({ commissioned_on: asset.commissioned_on });
+        await w.setAssetCommissioned(trx, id, asset.commissioned_on);
       }
     }
 
@@ -142,7 +142,7 @@ export async function importMdsTrips(
     const firstAccepted = new Map<string, string>();
     for (let start = 0; start < events.length; start += INGEST_LIMITS.maxEvents) {
       const batch = events.slice(start, start + INGEST_LIMITS.maxEvents);
-      const outcome = await ingestUsage(
+      const outcome = await w.ingestUsage(
         trx as unknown as Knex,
         platformCooperativeId,
         batch.map((item) => item.event),
@@ -166,19 +166,17 @@ export async function importMdsTrips(
     let registeredCount = 0;
     for (const [id, asset] of newAssets) {
       const firstDay = firstAccepted.get(id);
-      if (!firstDay) await trx('shared_assets').where('id', id).delete();
+      if (!firstDay) await w.deleteAsset(trx, id);
       else {
         registeredCount++;
-        if (firstDay !== asset.commissioned_on)
-          await trx('shared_assets').where('id', id).update({ commissioned_on: firstDay });
+        if (firstDay !== asset.commissioned_on) await w.setAssetCommissioned(trx, id, firstDay);
       }
     }
     for (const [id, asset] of registered) {
       const before = commissionedBefore.get(id)!;
       const firstDay = firstAccepted.get(id);
       const wanted = firstDay && firstDay < before ? firstDay : before;
-      if (wanted !== asset.commissioned_on)
-        await trx('shared_assets').where('id', id).update({ commissioned_on: wanted });
+      if (wanted !== asset.commissioned_on) await w.setAssetCommissioned(trx, id, wanted);
     }
     if (registeredCount > 0) notes.push(`registered ${registeredCount} shared assets for MDS devices`);
 
@@ -219,14 +217,7 @@ async function assignRiders(trx: Knex.Transaction, platformCooperativeId: string
         else moves.set(ref, [event.client_event_id]);
       }
     }
-    for (const [ref, ids] of moves) {
-      for (const chunk of chunked(ids)) {
-        await trx('usage_events')
-          .where('platform_cooperative_id', platformCooperativeId)
-          .whereIn('client_event_id', chunk)
-          .update({ member_ref: ref });
-      }
-    }
+    for (const [ref, ids] of moves) await w.setMemberRef(trx, platformCooperativeId, ids, ref);
   }
   await rebuildBins(trx, [platformCooperativeId], days);
 }
