@@ -136,9 +136,6 @@ async function toGraphQLRequest(
   return { method: req.method ?? 'GET', headers, search, body };
 }
 
-/** The header in which the gateway tells the coop subgraph its public base URL, for the URLs inside GBFS feeds. */
-export const GBFS_BASE_URL_HEADER = 'x-gbfs-base-url';
-
 /** One header's value (the first, when repeated). */
 export function headerValue(req: http.IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
