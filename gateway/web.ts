@@ -9,7 +9,14 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import type { Logger } from '../lib/logger.js';
-import { matchesEtag, strongEtag, type RequestHandler, type RouteMatch } from '../lib/http.js';
+import {
+  heldFile,
+  sendHeldFile,
+  sendNoStoreText,
+  type HeldFile,
+  type RequestHandler,
+  type RouteMatch,
+} from '../lib/http.js';
 
 /** Where `npm run build:web` writes the built pages. */
 export const WEB_DIST_DIR = path.resolve(import.meta.dirname, '..', 'web', 'dist');
@@ -25,13 +32,7 @@ export interface WebOptions {
   logger?: Logger;
 }
 
-interface StaticFile {
-  body: Buffer;
-  gzip?: Buffer;
-  contentType: string;
-  etag: string;
-  cacheControl: string;
-}
+type StaticFile = HeldFile;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -84,8 +85,7 @@ const PAGE_HEADERS: Record<string, string> = {
 };
 
 function fileOf(body: Buffer, extension: string, cacheControl: string, gzip?: Buffer): StaticFile {
-  const contentType = CONTENT_TYPES[extension] ?? 'application/octet-stream';
-  return { body, gzip, contentType, etag: strongEtag(body), cacheControl };
+  return heldFile(body, CONTENT_TYPES[extension] ?? 'application/octet-stream', cacheControl, gzip);
 }
 
 /** Every file of the build, keyed by its URL path (`/assets/x-Hash.js`, `/favicon.svg`); pages apart. */
@@ -117,48 +117,6 @@ function readBuild(distDir: string): { files: Map<string, StaticFile>; pages: Ma
 
 function acceptsHtml(req: http.IncomingMessage): boolean {
   return /\btext\/html\b/.test(req.headers.accept ?? '');
-}
-
-function acceptsGzip(req: http.IncomingMessage): boolean {
-  return /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-}
-
-function send(
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  file: StaticFile,
-  extraHeaders: Record<string, string> = {},
-): void {
-  res.setHeader('content-type', file.contentType);
-  res.setHeader('cache-control', file.cacheControl);
-  res.setHeader('etag', file.etag);
-  res.setHeader('x-content-type-options', 'nosniff');
-  for (const [name, value] of Object.entries(extraHeaders)) res.setHeader(name, value);
-  if (file.gzip) res.setHeader('vary', [res.getHeader('vary'), 'accept-encoding'].filter(Boolean).join(', '));
-  if (matchesEtag(req, file.etag)) {
-    res.statusCode = 304;
-    res.end();
-    return;
-  }
-  const gzipped = acceptsGzip(req) ? file.gzip : undefined;
-  if (gzipped) res.setHeader('content-encoding', 'gzip');
-  const body = gzipped ?? file.body;
-  res.setHeader('content-length', body.length);
-  res.statusCode = 200;
-  res.end(req.method === 'HEAD' ? undefined : body);
-}
-
-function sendText(
-  res: http.ServerResponse,
-  status: number,
-  text: string,
-  contentType = 'text/plain; charset=utf-8',
-): void {
-  res.statusCode = status;
-  res.setHeader('content-type', contentType);
-  res.setHeader('cache-control', 'no-store');
-  res.setHeader('x-content-type-options', 'nosniff');
-  res.end(text);
 }
 
 const NOT_BUILT =
@@ -197,8 +155,8 @@ export function createWebHandler(options: WebOptions): RequestHandler[] {
     file: StaticFile | undefined,
     vary?: string,
   ) => {
-    if (!file) return sendText(res, 503, NOT_BUILT, 'text/html; charset=utf-8');
-    send(req, res, file, { ...PAGE_HEADERS, ...(vary ? { vary } : {}) });
+    if (!file) return sendNoStoreText(res, 503, NOT_BUILT, { contentType: 'text/html; charset=utf-8' });
+    sendHeldFile(req, res, file, { ...PAGE_HEADERS, ...(vary ? { vary } : {}) });
   };
 
   const browserAtEndpoint = (req: http.IncomingMessage, match: RouteMatch) =>
@@ -217,8 +175,8 @@ export function createWebHandler(options: WebOptions): RequestHandler[] {
       label: 'assets',
       async serve(req, res, match) {
         const file = files.get(match.path);
-        if (file) send(req, res, file);
-        else sendText(res, 404, 'Not found');
+        if (file) sendHeldFile(req, res, file);
+        else sendNoStoreText(res, 404, 'Not found');
       },
     },
     // The build's other files (favicon, robots.txt), each declared by its own path.
@@ -227,7 +185,7 @@ export function createWebHandler(options: WebOptions): RequestHandler[] {
       .map(([urlPath, file]): RequestHandler => ({
         path: urlPath,
         label: 'static',
-        serve: async (req, res) => send(req, res, file),
+        serve: async (req, res) => sendHeldFile(req, res, file),
       })),
   ];
   if (dashboard) {
