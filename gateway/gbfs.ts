@@ -8,15 +8,8 @@
  * reaches the coop subgraph as sent.
  */
 import type http from 'node:http';
-import { GBFS_FEED_PATH, GBFS_OTHER_PATH, noGbfsFeed } from '../lib/gbfs-paths.js';
-import {
-  GBFS_BASE_URL_HEADER,
-  publishedBaseUrl,
-  sendJson,
-  type Refusal,
-  type RequestHandler,
-  type RouteMatch,
-} from '../lib/http.js';
+import { GBFS_BASE_URL_HEADER, GBFS_FEED_PATH, GBFS_OTHER_PATH, noGbfsFeed } from '../lib/gbfs-paths.js';
+import { publishedBaseUrl, sendJson, type Refusal, type RequestHandler, type RouteMatch } from '../lib/http.js';
 import { GATEWAY_SECRET_HEADER } from '../lib/secrets.js';
 
 export interface GbfsProxyOptions {

@@ -10,9 +10,11 @@ import type http from 'node:http';
 import path from 'node:path';
 import type { Logger } from '../lib/logger.js';
 import {
-  matchesEtag,
+  heldFile,
   requestIdOf,
-  strongEtag,
+  sendHeldFile,
+  sendNoStoreText,
+  type HeldFile,
   type Refusal,
   type RequestHandler,
   type RouteMatch,
@@ -58,13 +60,7 @@ export function cityExistsVia(
     (await executorFor(requestId)<{ city: { id: string } | null }>(CITY_EXISTS, { id })).city !== null;
 }
 
-interface StaticFile {
-  body: Buffer;
-  gzip?: Buffer;
-  contentType: string;
-  etag: string;
-  cacheControl: string;
-}
+type StaticFile = HeldFile;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -117,8 +113,7 @@ const PAGE_HEADERS: Record<string, string> = {
 };
 
 function fileOf(body: Buffer, extension: string, cacheControl: string, gzip?: Buffer): StaticFile {
-  const contentType = CONTENT_TYPES[extension] ?? 'application/octet-stream';
-  return { body, gzip, contentType, etag: strongEtag(body), cacheControl };
+  return heldFile(body, CONTENT_TYPES[extension] ?? 'application/octet-stream', cacheControl, gzip);
 }
 
 /** Every file of the build, keyed by its URL path (`/assets/x-Hash.js`, `/favicon.svg`); pages apart. */
@@ -150,50 +145,6 @@ function readBuild(distDir: string): { files: Map<string, StaticFile>; pages: Ma
 
 function acceptsHtml(req: http.IncomingMessage): boolean {
   return /\btext\/html\b/.test(req.headers.accept ?? '');
-}
-
-function acceptsGzip(req: http.IncomingMessage): boolean {
-  return /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-}
-
-function send(
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  file: StaticFile,
-  extraHeaders: Record<string, string> = {},
-): void {
-  res.setHeader('content-type', file.contentType);
-  res.setHeader('cache-control', file.cacheControl);
-  res.setHeader('etag', file.etag);
-  res.setHeader('x-content-type-options', 'nosniff');
-  for (const [name, value] of Object.entries(extraHeaders)) res.setHeader(name, value);
-  if (file.gzip) res.setHeader('vary', [res.getHeader('vary'), 'accept-encoding'].filter(Boolean).join(', '));
-  if (matchesEtag(req, file.etag)) {
-    res.statusCode = 304;
-    res.end();
-    return;
-  }
-  const gzipped = acceptsGzip(req) ? file.gzip : undefined;
-  if (gzipped) res.setHeader('content-encoding', 'gzip');
-  const body = gzipped ?? file.body;
-  res.setHeader('content-length', body.length);
-  res.statusCode = 200;
-  res.end(req.method === 'HEAD' ? undefined : body);
-}
-
-function sendText(
-  res: http.ServerResponse,
-  status: number,
-  text: string,
-  contentType = 'text/plain; charset=utf-8',
-  headers: Record<string, string> = {},
-): void {
-  res.statusCode = status;
-  res.setHeader('content-type', contentType);
-  res.setHeader('cache-control', 'no-store');
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.setHeader('x-content-type-options', 'nosniff');
-  res.end(text);
 }
 
 /**
@@ -259,8 +210,8 @@ export function createWebHandler(options: WebOptions): RequestHandler[] {
     file: StaticFile | undefined,
     vary?: string,
   ) => {
-    if (!file) return sendText(res, 503, NOT_BUILT, 'text/html; charset=utf-8');
-    send(req, res, file, { ...PAGE_HEADERS, ...(vary ? { vary } : {}) });
+    if (!file) return sendNoStoreText(res, 503, NOT_BUILT, { contentType: 'text/html; charset=utf-8' });
+    sendHeldFile(req, res, file, { ...PAGE_HEADERS, ...(vary ? { vary } : {}) });
   };
 
   const browserAtEndpoint = (req: http.IncomingMessage, match: RouteMatch) =>
@@ -279,8 +230,8 @@ export function createWebHandler(options: WebOptions): RequestHandler[] {
       label: 'assets',
       async serve(req, res, match) {
         const file = files.get(match.path);
-        if (file) send(req, res, file);
-        else sendText(res, 404, 'Not found');
+        if (file) sendHeldFile(req, res, file);
+        else sendNoStoreText(res, 404, 'Not found');
       },
     },
     // The build's other files (favicon, robots.txt), each declared by its own path.
@@ -289,7 +240,7 @@ export function createWebHandler(options: WebOptions): RequestHandler[] {
       .map(([urlPath, file]): RequestHandler => ({
         path: urlPath,
         label: 'static',
-        serve: async (req, res) => send(req, res, file),
+        serve: async (req, res) => sendHeldFile(req, res, file),
       })),
   ];
   if (dashboard) {
@@ -300,8 +251,7 @@ export function createWebHandler(options: WebOptions): RequestHandler[] {
         label: 'dashboard',
         async serve(req, res, match) {
           const refusal = options.cityExists ? await options.admit?.(req) : null;
-          if (refusal)
-            return sendText(res, refusal.status, refusal.message, 'text/plain; charset=utf-8', refusal.headers);
+          if (refusal) return sendNoStoreText(res, refusal.status, refusal.message, { headers: refusal.headers });
           if (dashboardPage && (await isUnknownCity(match.params[0] ?? '', req, res)))
             return sendNotFoundPage(req, res, dashboardPage);
           servePage(req, res, dashboardPage);

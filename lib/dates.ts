@@ -2,7 +2,8 @@
 
 const DAY_MS = 86_400_000;
 
-export const toDay = (date: Date): string => date.toISOString().slice(0, 10);
+/** The UTC calendar day of an instant (a Date or epoch milliseconds). */
+export const toDay = (date: Date | number): string => new Date(date).toISOString().slice(0, 10);
 export const parseDay = (day: string): Date => new Date(`${day}T00:00:00Z`);
 export const addDays = (day: string, days: number): string => toDay(new Date(parseDay(day).getTime() + days * DAY_MS));
 

@@ -24,3 +24,6 @@ export const GBFS_OTHER_PATH = /^\/gbfs(?:\/.*)?$/;
 /** The 404 message for a path under /gbfs/ that names no feed. */
 export const noGbfsFeed = (path: string) =>
   `No GBFS feed at ${path}: feeds are /gbfs/<co-op id>/{${GBFS_FEEDS.join(',')}}.json`;
+
+/** The header in which the gateway tells the coop subgraph its public base URL, for the URLs inside GBFS feeds. */
+export const GBFS_BASE_URL_HEADER = 'x-gbfs-base-url';

@@ -136,9 +136,6 @@ async function toGraphQLRequest(
   return { method: req.method ?? 'GET', headers, search, body };
 }
 
-/** The header in which the gateway tells the coop subgraph its public base URL, for the URLs inside GBFS feeds. */
-export const GBFS_BASE_URL_HEADER = 'x-gbfs-base-url';
-
 /** One header's value (the first, when repeated). */
 export function headerValue(req: http.IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
@@ -302,4 +299,65 @@ export function close(server: http.Server): Promise<void> {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+}
+
+/** A file held in memory, ready to send: its bytes, an optional gzip copy and its validator. */
+export interface HeldFile {
+  body: Buffer;
+  gzip?: Buffer;
+  contentType: string;
+  etag: string;
+  cacheControl: string;
+}
+
+/** A held file of `body`, its strong ETag computed once. */
+export function heldFile(body: Buffer, contentType: string, cacheControl: string, gzip?: Buffer): HeldFile {
+  return { body, gzip, contentType, etag: strongEtag(body), cacheControl };
+}
+
+/**
+ * Sends a held file: 304 when the request's validator matches, the gzip copy when the client
+ * takes it, no body for HEAD. Used by the web pages and the data catalogue alike.
+ */
+export function sendHeldFile(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  file: HeldFile,
+  extraHeaders: Record<string, string> = {},
+): void {
+  res.setHeader('content-type', file.contentType);
+  res.setHeader('cache-control', file.cacheControl);
+  res.setHeader('etag', file.etag);
+  res.setHeader('x-content-type-options', 'nosniff');
+  for (const [name, value] of Object.entries(extraHeaders)) res.setHeader(name, value);
+  if (file.gzip) res.setHeader('vary', [res.getHeader('vary'), 'accept-encoding'].filter(Boolean).join(', '));
+  if (matchesEtag(req, file.etag)) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  const gzipped = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) ? file.gzip : undefined;
+  if (gzipped) res.setHeader('content-encoding', 'gzip');
+  const body = gzipped ?? file.body;
+  res.setHeader('content-length', body.length);
+  res.statusCode = 200;
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** Sends a short text answer (an error or a notice) that no cache keeps. */
+export function sendNoStoreText(
+  res: http.ServerResponse,
+  status: number,
+  text: string,
+  {
+    contentType = 'text/plain; charset=utf-8',
+    headers = {},
+  }: { contentType?: string; headers?: Record<string, string> } = {},
+): void {
+  res.statusCode = status;
+  res.setHeader('content-type', contentType);
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('x-content-type-options', 'nosniff');
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.end(text);
 }

@@ -22,7 +22,7 @@ import { applications } from './data/applications.js';
 import { cities as realCities } from './data/cities.js';
 import { DisjointSpans } from '../lib/intervals.js';
 import { createRandom, type Random } from './prng.js';
-import { USAGE_FROM, USAGE_TO, type AssetKind } from './world.js';
+import { USAGE_FROM, USAGE_TO, USE_SHAPE, type AssetKind } from './world.js';
 
 /** How much to add. */
 export interface SyntheticSize {
@@ -66,17 +66,6 @@ const FLEETS: { applicationId: string; weight: number; kinds: Partial<Record<Ass
   { applicationId: 'munibnb', weight: 15, kinds: { HOME: 1, ROOM: 2 } },
   { applicationId: 'wikihouse', weight: 5, kinds: { HOME: 1 } },
 ];
-
-/** A use of each kind: hours, km and nights, as seeds/world.ts draws them for the seed world. */
-const USE_SHAPE: Record<AssetKind, { hours: [number, number]; km: [number, number]; nights?: [number, number] }> = {
-  CAR: { hours: [1, 8], km: [5, 90] },
-  E_BIKE: { hours: [0.25, 2], km: [2, 25] },
-  BIKE: { hours: [0.25, 2], km: [1, 15] },
-  CARGO_BIKE: { hours: [0.5, 3], km: [2, 15] },
-  HOME: { hours: [0, 0], km: [0, 0], nights: [1, 7] },
-  ROOM: { hours: [0, 0], km: [0, 0], nights: [1, 5] },
-  TOOL: { hours: [2, 72], km: [0, 0] },
-};
 
 /** Relative uses per asset and day: a bike turns over more often than a home. */
 const INTENSITY: Record<AssetKind, number> = {

@@ -170,8 +170,11 @@ export function buildWorld(seed: number): World {
   };
 }
 
-/** How a use of each kind of asset looks: duration in hours and distance in km. */
-const USE_SHAPE: Record<AssetKind, { hours: [number, number]; km: [number, number]; nights?: [number, number] }> = {
+/** How a use of each kind of asset looks: duration in hours and distance in km (the synthetic generator draws the same). */
+export const USE_SHAPE: Record<
+  AssetKind,
+  { hours: [number, number]; km: [number, number]; nights?: [number, number] }
+> = {
   CAR: { hours: [1, 8], km: [5, 90] },
   E_BIKE: { hours: [0.25, 2], km: [2, 25] },
   BIKE: { hours: [0.25, 2], km: [1, 15] },

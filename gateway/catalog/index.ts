@@ -19,13 +19,15 @@ import type http from 'node:http';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import type { CatalogSettings } from '../../lib/config.js';
 import {
-  matchesEtag,
   publishedBaseUrl,
+  sendHeldFile,
+  sendNoStoreText,
   strongEtag,
   type Refusal,
   type RequestHandler,
   type RouteMatch,
 } from '../../lib/http.js';
+import { toDay } from '../../lib/dates.js';
 import type { Logger } from '../../lib/logger.js';
 import { buildCatalog, paths } from './build.js';
 import { applicationsCsv, emissionFactorsCsv, footprintCsv, sharingCsv } from './csv.js';
@@ -104,14 +106,7 @@ class BuildCache<V> {
   }
 }
 
-function sendText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'text/plain; charset=utf-8');
-  res.setHeader('cache-control', 'no-store');
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.end(text);
-}
-
+/** Sends a built file; open data, so any web page may read it (no credentials are involved). */
 function sendFile(
   req: http.IncomingMessage,
   res: http.ServerResponse,
@@ -119,21 +114,8 @@ function sendFile(
   maxAgeSeconds: number,
   extra: Record<string, string> = {},
 ): void {
-  res.setHeader('content-type', file.contentType);
-  res.setHeader('cache-control', `public, max-age=${maxAgeSeconds}`);
-  res.setHeader('etag', file.etag);
-  // Open data: any web page may read it (no credentials are involved).
-  res.setHeader('access-control-allow-origin', '*');
-  res.setHeader('x-content-type-options', 'nosniff');
-  for (const [name, value] of Object.entries(extra)) res.setHeader(name, value);
-  if (matchesEtag(req, file.etag)) {
-    res.statusCode = 304;
-    res.end();
-    return;
-  }
-  res.statusCode = 200;
-  res.setHeader('content-length', file.body.length);
-  res.end(req.method === 'HEAD' ? undefined : file.body);
+  const held = { ...file, cacheControl: `public, max-age=${maxAgeSeconds}` };
+  sendHeldFile(req, res, held, { 'access-control-allow-origin': '*', ...extra });
 }
 
 /** JSON-LD when the client asks for it (and not for Turtle), else Turtle. */
@@ -142,8 +124,6 @@ function prefersJsonLd(req: http.IncomingMessage): boolean {
   return /application\/(ld\+)?json/.test(accept) && !/text\/turtle/.test(accept);
 }
 
-const utcDay = (date: Date) => date.toISOString().slice(0, 10);
-
 /** The request id the service gave this request, which ties its subgraph fetches to the file request. */
 const requestIdOf = (res: http.ServerResponse) => String(res.getHeader('x-request-id') ?? crypto.randomUUID());
 
@@ -151,7 +131,7 @@ const requestIdOf = (res: http.ServerResponse) => String(res.getHeader('x-reques
 export function createCatalogHandler(options: CatalogOptions): RequestHandler[] {
   const { settings } = options;
   const now = options.now ?? (() => new Date());
-  const issued = settings.issued ?? utcDay(now());
+  const issued = settings.issued ?? toDay(now());
   const maxAgeMs = settings.maxAgeSeconds * 1000;
   const indexCache = new BuildCache<CatalogIndex>(maxAgeMs);
   const fileCache = new BuildCache<File>(maxAgeMs);
@@ -161,7 +141,7 @@ export function createCatalogHandler(options: CatalogOptions): RequestHandler[] 
 
   const catalogFile = (base: string, format: 'ttl' | 'jsonld', requestId: string) =>
     fileCache.get(`catalog.${format}|${base}`, async () => {
-      const quads = buildCatalog(await index(requestId), { base, settings, issued, today: utcDay(now()) });
+      const quads = buildCatalog(await index(requestId), { base, settings, issued, today: toDay(now()) });
       return format === 'ttl' ? fileOf(await toTurtle(quads), TURTLE) : fileOf(toJsonLd(quads), JSON_LD);
     });
 
@@ -202,7 +182,10 @@ export function createCatalogHandler(options: CatalogOptions): RequestHandler[] 
   const serveSchema = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const file = schemaFile();
     if (file) sendFile(req, res, file, settings.maxAgeSeconds);
-    else sendText(res, 503, 'The schema is not loaded yet.', { 'retry-after': String(RETRY_AFTER_SECONDS) });
+    else
+      sendNoStoreText(res, 503, 'The schema is not loaded yet.', {
+        headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      });
   };
 
   /** The catalogue, in the format its path names (or, at /catalog, the one Accept prefers). */
@@ -216,7 +199,8 @@ export function createCatalogHandler(options: CatalogOptions): RequestHandler[] 
   /** A CSV file, or 404 for a city or year without data. */
   const serveCsv = async (req: http.IncomingMessage, res: http.ServerResponse, { path }: RouteMatch) => {
     const file = await csvFile(path, requestIdOf(res));
-    if (!file) return sendText(res, 404, `No dataset file at ${path}. The catalogue at /catalog.ttl lists every file.`);
+    if (!file)
+      return sendNoStoreText(res, 404, `No dataset file at ${path}. The catalogue at /catalog.ttl lists every file.`);
     const name = path.slice('/data/'.length).replaceAll('/', '-');
     sendFile(req, res, file, settings.maxAgeSeconds, { 'content-disposition': `inline; filename="${name}"` });
   };
@@ -229,18 +213,18 @@ export function createCatalogHandler(options: CatalogOptions): RequestHandler[] 
     (serve: (req: http.IncomingMessage, res: http.ServerResponse, match: RouteMatch) => Promise<void>) =>
     async (req: http.IncomingMessage, res: http.ServerResponse, match: RouteMatch): Promise<void> => {
       const refusal = await options.admit?.(req);
-      if (refusal) return sendText(res, refusal.status, refusal.message, refusal.headers);
+      if (refusal) return sendNoStoreText(res, refusal.status, refusal.message, { headers: refusal.headers });
       try {
         await serve(req, res, match);
       } catch (error) {
         if (!(error instanceof CatalogUnavailableError)) throw error;
         options.logger?.warn({ err: error, path: match.path }, 'catalogue file unavailable');
-        sendText(
+        sendNoStoreText(
           res,
           503,
           `This file cannot be built now because part of the graph did not answer (${error.message}). ` +
             'Nothing partial is published: retry later, and keep any copy harvested before.',
-          { 'retry-after': String(RETRY_AFTER_SECONDS) },
+          { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } },
         );
       }
     };

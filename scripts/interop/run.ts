@@ -11,7 +11,8 @@ import { isPostgres, type DatabaseConfig, type SubgraphName } from '../../lib/co
 import { migrateToLatest, openDatabase, type Migration } from '../../lib/db.js';
 import { RefusedFileError, type FileReport, type LeagueDirectory, type RecordReport } from '../../lib/interop.js';
 import { migrations as coopMigrations } from '../../subgraphs/coop/db/migrations/index.js';
-import { importGbfs, importMdsTrips } from '../../subgraphs/coop/interop/apply.js';
+import { importGbfs } from '../../subgraphs/coop/interop/gbfs-apply.js';
+import { importMdsTrips } from '../../subgraphs/coop/interop/mds-apply.js';
 import { parseGbfsSystem, parseLoneStationStatus, type GbfsParse } from '../../subgraphs/coop/interop/gbfs.js';
 import {
   GbfsNotPublishedError,

@@ -3,10 +3,13 @@
  * facts; every figure that is not a public fact sits on a record marked `illustrative`.
  */
 
+import type { AssetKind } from '../../subgraphs/coop/domain.js';
+import type { EmissionFactorCategory } from '../../subgraphs/production/domain.js';
+
+export type { AssetKind, EmissionFactorCategory };
+
 export type ProvisioningDomain = 'MOBILITY' | 'HOUSING' | 'FOOD' | 'ENERGY' | 'TOOLS' | 'CARE';
-export type AssetKind = 'CAR' | 'E_BIKE' | 'BIKE' | 'CARGO_BIKE' | 'HOME' | 'ROOM' | 'TOOL';
 export type AdaptationStatus = 'LOCAL' | 'PROPOSED_UPSTREAM' | 'MERGED_UPSTREAM';
-export type EmissionFactorCategory = 'MATERIAL' | 'ELECTRICITY' | 'PASSENGER_TRANSPORT' | 'FREIGHT';
 
 export interface CitySeed {
   id: string; // stable slug: 'gent', 'amsterdam'

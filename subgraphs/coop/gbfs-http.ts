@@ -6,17 +6,10 @@
  */
 import type http from 'node:http';
 import type { Knex } from 'knex';
-import {
-  GBFS_BASE_URL_HEADER,
-  headerValue,
-  sendJson,
-  type Refusal,
-  type RequestHandler,
-  type RouteMatch,
-} from '../../lib/http.js';
+import { headerValue, sendJson, type Refusal, type RequestHandler, type RouteMatch } from '../../lib/http.js';
 import { isWebUrl } from '../../lib/interop.js';
 import type { Secrets } from '../../lib/secrets.js';
-import { GBFS_FEED_PATH, GBFS_OTHER_PATH, noGbfsFeed } from '../../lib/gbfs-paths.js';
+import { GBFS_BASE_URL_HEADER, GBFS_FEED_PATH, GBFS_OTHER_PATH, noGbfsFeed } from '../../lib/gbfs-paths.js';
 import { GbfsNotPublishedError, buildGbfsFeed, type GbfsExportFeed } from './interop/gbfs-export.js';
 
 export interface GbfsHandlerOptions {

@@ -9,6 +9,7 @@
  * (`input.events[3].memberRef: ...`), so one bad event never costs the others.
  */
 import { z } from 'zod';
+import { toDay } from '../../lib/dates.js';
 import { DisjointSpans } from '../../lib/intervals.js';
 import { firstProblem, int, isoInstant, key, number, parseInput, slug } from '../../lib/validate.js';
 import type { SharedAssetRow, UsageEventRow } from './db/tables.js';
@@ -98,9 +99,6 @@ export const DUPLICATE_IN_BATCH = 'clientEventId repeats an earlier event of thi
 /** The code a reason starts with when the asset is already in another use at that time. */
 export const OVERLAPS_EXISTING_USE = 'OVERLAPS_EXISTING_USE';
 
-/** The UTC calendar day of an instant: the bin a use belongs to. */
-const utcDay = (instant: number): string => new Date(instant).toISOString().slice(0, 10);
-
 /** The path of one event's field, as reasons name it. */
 const fieldOf = (index: number, field: string) => `input.events[${index}].${field}`;
 
@@ -177,7 +175,7 @@ function contextProblem(index: number, event: CheckedEvent, context: IngestConte
   }
   const started = Date.parse(event.startedAt);
   if (started > context.now.getTime()) return `${fieldOf(index, 'startedAt')}: must not be in the future.`;
-  const day = utcDay(started);
+  const day = toDay(started);
   if (day < asset.commissioned_on || (asset.decommissioned_on !== null && day > asset.decommissioned_on)) {
     return `${assetField}: the asset was not in service on the UTC day of startedAt.`;
   }
@@ -238,7 +236,7 @@ export function validateEvents(
       member_ref: checked.memberRef,
       started_at: checked.startedAt,
       ended_at: checked.endedAt,
-      day: utcDay(started),
+      day: toDay(started),
       hours: (ended - started) / HOUR_MS,
       km: checked.km ?? 0,
       nights: checked.nights ?? 0,

@@ -14,11 +14,38 @@ import {
   type SharingParts,
 } from './sharing.js';
 
-/** The key of one co-op's sharing in one period, for the `sharing` loader. */
-export const sharingKey = (coopId: string, period: Period) => `${coopId}|${period.from}|${period.to}`;
+/** One co-op's sharing in one period: a key of the `sharing` loader. */
+export interface SharingKey {
+  coopId: string;
+  period: Period;
+}
 
-/** The key of one co-op's calendar cells of one year, for the `cellsOfCoop` loader. */
-const cellsKey = (coopId: string, year: number) => `${coopId}|${year}`;
+/** One co-op's calendar cells of one year: a key of the `cellsOfCoop` loader. */
+interface CellsKey {
+  coopId: string;
+  year: number;
+}
+
+/** The cache identity of a period; ISO days hold no `|`. */
+const periodId = (period: Period) => `${period.from}|${period.to}`;
+
+/** The cache identity of a `SharingKey` (DataLoader compares keys by identity otherwise). */
+const sharingCacheKey = ({ coopId, period }: SharingKey) => `${coopId}|${periodId(period)}`;
+
+/** The cache identity of a `CellsKey`. */
+const cellsCacheKey = ({ coopId, year }: CellsKey) => `${coopId}|${year}`;
+
+/** The co-op ids of `keys`, grouped by what `groupOf` says they share. */
+function coopsBy<K extends { coopId: string }, G>(keys: readonly K[], groupOf: (key: K) => [string, G]) {
+  const groups = new Map<string, { group: G; coopIds: string[] }>();
+  for (const key of keys) {
+    const [id, group] = groupOf(key);
+    const entry = groups.get(id) ?? { group, coopIds: [] };
+    entry.coopIds.push(key.coopId);
+    groups.set(id, entry);
+  }
+  return [...groups.values()];
+}
 
 /** One DataLoader set per request: every list, reference and aggregate costs one query per batch. */
 export function createLoaders(db: Knex, settings: SubgraphSettings) {
@@ -27,45 +54,33 @@ export function createLoaders(db: Knex, settings: SubgraphSettings) {
     q.assetsOfPlatformCooperatives(db, ids).then((rows) => groupByKeys(ids, rows, (r) => r.platform_cooperative_id)),
   );
 
-  /** Published distinct-member cells (rule 3) of co-op years; keys made by `cellsKey`, batched per year. */
-  async function loadCells(keys: readonly string[]): Promise<PublishedCells[]> {
-    const byYear = new Map<number, string[]>();
-    for (const key of keys) {
-      const [coopId, year] = key.split('|') as [string, string];
-      byYear.set(Number(year), [...(byYear.get(Number(year)) ?? []), coopId]);
-    }
+  /** Published distinct-member cells (rule 3) of co-op years, batched per year. */
+  async function loadCells(keys: readonly CellsKey[]): Promise<PublishedCells[]> {
     const results = new Map<string, PublishedCells>();
     await Promise.all(
-      [...byYear].map(async ([year, coopIds]) => {
+      coopsBy(keys, ({ year }) => [String(year), year]).map(async ({ group: year, coopIds }) => {
         const rows = await q.cellCounts(db, coopIds, year, k);
         for (const coopId of coopIds) {
           const row = rows.find((r) => r.platform_cooperative_id === coopId);
-          results.set(cellsKey(coopId, year), publishCells(row?.members ?? 0, row?.months ?? Array(12).fill(0), k));
+          const cells = publishCells(row?.members ?? 0, row?.months ?? Array(12).fill(0), k);
+          results.set(cellsCacheKey({ coopId, year }), cells);
         }
       }),
     );
-    return keys.map((key) => results.get(key)!);
+    return keys.map((key) => results.get(cellsCacheKey(key))!);
   }
-  const cellsOfCoop = new DataLoader(loadCells);
+  const cellsOfCoop = new DataLoader(loadCells, { cacheKeyFn: cellsCacheKey });
 
-  /** Sharing parts of co-ops for periods; keys made by `sharingKey`, batched per distinct period. */
-  async function loadSharing(keys: readonly string[]): Promise<SharingParts[]> {
-    const byPeriod = new Map<string, string[]>();
-    for (const key of keys) {
-      const [coopId, from, to] = key.split('|') as [string, string, string];
-      const periodId = `${from}|${to}`;
-      byPeriod.set(periodId, [...(byPeriod.get(periodId) ?? []), coopId]);
-    }
+  /** Sharing parts of co-ops for periods, batched per distinct period. */
+  async function loadSharing(keys: readonly SharingKey[]): Promise<SharingParts[]> {
     const results = new Map<string, SharingParts>();
     await Promise.all(
-      [...byPeriod].map(async ([periodId, coopIds]) => {
-        const [from, to] = periodId.split('|') as [string, string];
-        const period = { from, to };
+      coopsBy(keys, ({ period }) => [periodId(period), period]).map(async ({ group: period, coopIds }) => {
         const cell = cellOf(period);
         const [totals, hours, cells, assets] = await Promise.all([
-          q.binTotals(db, coopIds, from, to, k),
-          q.coveredHours(db, coopIds, from, to, k),
-          cell ? cellsOfCoop.loadMany(coopIds.map((id) => cellsKey(id, cell.year))) : null,
+          q.binTotals(db, coopIds, period.from, period.to, k),
+          q.coveredHours(db, coopIds, period.from, period.to, k),
+          cell ? cellsOfCoop.loadMany(coopIds.map((coopId) => ({ coopId, year: cell.year }))) : null,
           assetsOfCoop.loadMany(coopIds),
         ]);
         coopIds.forEach((coopId, index) => {
@@ -75,7 +90,7 @@ export function createLoaders(db: Knex, settings: SubgraphSettings) {
           if (owned instanceof Error) throw owned;
           const published = cells?.[index];
           if (published instanceof Error) throw published;
-          results.set(sharingKey(coopId, period), {
+          results.set(sharingCacheKey({ coopId, period }), {
             period,
             ...assetAvailability(owned ?? [], period),
             visibleBins: total?.visible_bins ?? 0,
@@ -90,7 +105,7 @@ export function createLoaders(db: Knex, settings: SubgraphSettings) {
         });
       }),
     );
-    return keys.map((key) => results.get(key)!);
+    return keys.map((key) => results.get(sharingCacheKey(key))!);
   }
 
   return {
@@ -109,7 +124,7 @@ export function createLoaders(db: Knex, settings: SubgraphSettings) {
         .then((rows) => groupByKeys(ids, rows, (r) => r.application_id ?? '')),
     ),
     assetsOfCoop,
-    sharing: new DataLoader(loadSharing),
+    sharing: new DataLoader(loadSharing, { cacheKeyFn: sharingCacheKey }),
     cellsOfCoop,
     gbfsSystem: new DataLoader((ids: readonly string[]) =>
       g.gbfsSystemsOf(db, ids).then((rows) => byKeys(ids, rows, (r) => r.platform_cooperative_id)),

@@ -10,6 +10,7 @@ import type { Knex } from 'knex';
 import { requireScope, type Viewer } from '../../lib/auth.js';
 import { BadInputError, NotFoundError } from '../../lib/errors.js';
 import * as q from './db/queries.js';
+import * as w from './db/writes.js';
 import type { ConsentStatus, ProductionRunRow } from './db/tables.js';
 import { coopFacts, type OwnerAccess } from './owners.js';
 
@@ -35,7 +36,7 @@ export async function decideDelivery(
   // The run (and so its city) is public, so reading it before the check reveals nothing.
   const run = await runOrRefuse(db, runId);
   const admin = requireScope(viewer, 'city-admin', run.city_id);
-  await q.setDeliveryStatus(db, run.id, decision);
+  await w.setDeliveryStatus(db, run.id, decision);
   return admin;
 }
 
@@ -99,7 +100,7 @@ export async function decideAssetOrigin(
     // Answers on the same assets queue here, so the check below sees any confirmation before it.
     await q.lockClaimsOfAssets(trx, assetIds);
     if (decision === 'CONFIRMED') await refuseSecondOrigin(trx, runId, assetIds);
-    await q.setClaimStatus(trx, runId, assetIds, decision);
+    await w.setClaimStatus(trx, runId, assetIds, decision);
   });
   return operator;
 }

@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { EmissionFactorCategory } from '../../seeds/data/types.js';
+import type { EmissionFactorCategory } from './domain.js';
 import { BadInputError, NotFoundError } from '../../lib/errors.js';
 import * as q from './db/queries.js';
+import * as w from './db/writes.js';
 import type { ProductionRunRow } from './db/tables.js';
 import { cityExists, coopFacts, type OwnerAccess } from './owners.js';
 import { parseInput } from '../../lib/validate.js';
@@ -152,7 +153,7 @@ export async function recordProductionRun(
   };
   await db.transaction(async (trx) => {
     await checkRunReferences(trx, input);
-    await q.insertProductionRun(trx, run, input.assetIds);
+    await w.insertProductionRun(trx, run, input.assetIds);
   });
   return run.id;
 }

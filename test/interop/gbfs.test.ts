@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseConfig, SubgraphName } from '../../lib/config.js';
 import type { FileReport, RecordReport } from '../../lib/interop.js';
 import { runExport, runImport, type ImportOptions } from '../../scripts/interop/run.js';
-import { ingestUsage } from '../../subgraphs/coop/db/ingest.js';
+import { ingestUsage } from '../../subgraphs/coop/db/writes.js';
 import type { SharedAssetRow } from '../../subgraphs/coop/db/tables.js';
 import {
   GBFS_EXPORT_FEEDS,

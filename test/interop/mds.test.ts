@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseConfig, SubgraphName } from '../../lib/config.js';
 import { createRandom } from '../../seeds/prng.js';
-import { deviceAssetId } from '../../subgraphs/coop/interop/apply.js';
+import { deviceAssetId } from '../../subgraphs/coop/interop/mds-apply.js';
 import { assignRiderSlots } from '../../subgraphs/coop/interop/mds.js';
 import { runImport } from '../../scripts/interop/run.js';
 import { startTestSubgraph } from '../harness.js';

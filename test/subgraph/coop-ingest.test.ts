@@ -12,7 +12,7 @@ import type { DatabaseConfig } from '../../lib/config.js';
 import { addDays, eachDay } from '../../lib/dates.js';
 import { parseIsoInstant } from '../../lib/scalars.js';
 import { prepareDatabase } from '../../seeds/prepare.js';
-import { ingestUsage } from '../../subgraphs/coop/db/ingest.js';
+import { ingestUsage } from '../../subgraphs/coop/db/writes.js';
 import type { SharedAssetRow, UsageBinRow, UsageEventRow } from '../../subgraphs/coop/db/tables.js';
 import {
   DUPLICATE_IN_BATCH,

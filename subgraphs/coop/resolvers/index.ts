@@ -1,6 +1,6 @@
 import { BadInputError } from '../../../lib/errors.js';
 import { paginateLoaded, parsePage, type PageArgs } from '../../../lib/pagination.js';
-import { asBoolean, reference } from '../../../lib/resolvers.js';
+import { asBoolean, present, reference } from '../../../lib/resolvers.js';
 import { DateScalar, DateTimeScalar } from '../../../lib/scalars.js';
 import type { Resolvers, SubgraphContext } from '../../../lib/subgraph.js';
 import * as q from '../db/queries.js';
@@ -13,8 +13,8 @@ import type {
   SharingHubStatusRow,
 } from '../db/tables.js';
 import { gbfsFeedPath, missingForGbfs3 } from '../interop/gbfs-export.js';
-import { sharingKey, type CoopLoaders } from '../loaders.js';
-import { addParts, toStats, type Period, type SharingParts } from '../sharing.js';
+import type { CoopLoaders } from '../loaders.js';
+import { addParts, toStats, type Period } from '../sharing.js';
 import { mutations } from './mutations.js';
 
 type IdArgs = { id: string };
@@ -29,12 +29,8 @@ function checkPeriod(period: Period): Period {
 }
 
 async function sharingOfCoops(coopIds: readonly string[], period: Period, { loaders, settings }: Context) {
-  const parts = await loaders.sharing.loadMany(coopIds.map((id) => sharingKey(id, period)));
-  const present = parts.map((part) => {
-    if (part instanceof Error) throw part;
-    return part;
-  });
-  return toStats(addParts(period, present as SharingParts[]), settings.suppressionK);
+  const parts = present(await loaders.sharing.loadMany(coopIds.map((coopId) => ({ coopId, period }))));
+  return toStats(addParts(period, parts), settings.suppressionK);
 }
 
 export const resolvers: Resolvers<CoopLoaders> = {
@@ -131,11 +127,10 @@ export const resolvers: Resolvers<CoopLoaders> = {
     },
     annualSharing: async (city: IdArgs, _: unknown, { loaders }) => {
       const coops = await loaders.coopsOfCity.load(city.id);
-      const perCoop = await loaders.annualOfCoop.loadMany(coops.map((coop) => coop.id));
+      const perCoop = present(await loaders.annualOfCoop.loadMany(coops.map((coop) => coop.id)));
       // Only years with a visible bin are listed (rule 2), so every entry has a figure.
       const years = new Map<number, number>();
       for (const rows of perCoop) {
-        if (rows instanceof Error) throw rows;
         for (const row of rows) years.set(row.year, (years.get(row.year) ?? 0) + row.avoided_kg);
       }
       return [...years].sort(([a], [b]) => a - b).map(([year, avoidedKgCO2e]) => ({ year, avoidedKgCO2e }));

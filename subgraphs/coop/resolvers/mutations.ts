@@ -1,6 +1,6 @@
 import { requireScope } from '../../../lib/auth.js';
 import type { Resolvers } from '../../../lib/subgraph.js';
-import { ingestUsage } from '../db/ingest.js';
+import { ingestUsage } from '../db/writes.js';
 import type { UsageEventInput } from '../ingest.js';
 import type { CoopLoaders } from '../loaders.js';
 

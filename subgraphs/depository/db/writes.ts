@@ -1,10 +1,16 @@
 /**
- * Writes of the depository database. Each runs in one transaction: every check that needs
- * the database happens inside it, so a refused write changes nothing.
+ * Every write of the depository database: the mutations and the publiccode.yml importer call
+ * the same operations. The mutation-facing ones run in one transaction each, so every check
+ * that needs the database happens inside it and a refused write changes nothing; the
+ * operations taking a transaction first are the steps the importer composes in its own.
  */
 import type { Knex } from 'knex';
 import { BadInputError, NotFoundError } from '../../../lib/errors.js';
-import type { AdaptationRow, ReleaseRow } from './tables.js';
+import { slugOf } from '../../../lib/interop.js';
+import type { AdaptationWithUrlRow, ApplicationPubliccodeRow } from '../interop/tables.js';
+import type { AdaptationRow, ApplicationRow, ReleaseRow } from './tables.js';
+
+type Db = Knex | Knex.Transaction;
 
 /** Longest generated adaptation id before a `-<n>` suffix, so ids stay within 64 characters. */
 const ADAPTATION_ID_BASE_LENGTH = 58;
@@ -22,55 +28,131 @@ export type NewRelease = Omit<ReleaseRow, 'id'>;
 export function publishRelease(db: Knex, release: NewRelease): Promise<ReleaseRow> {
   return db.transaction(async (trx) => {
     await requireApplication(trx, release.application_id);
-    // The id holds the version, so the primary key itself refuses a duplicate, even a concurrent one.
-    const inserted: ReleaseRow[] = await trx('releases')
-      .insert({ id: `${release.application_id}@${release.version}`, ...release })
-      .onConflict('id')
-      .ignore()
-      .returning('*');
-    if (!inserted[0]) {
+    const inserted = await insertRelease(trx, release);
+    if (!inserted) {
       throw new BadInputError(
         'input.version',
         `"${release.application_id}" already has a release ${release.version}; versions are never reused.`,
       );
     }
-    return inserted[0];
+    return inserted;
   });
 }
 
-/** Lowercase ASCII slug of any text: accents dropped, every other run of non-alphanumerics a hyphen. */
-export function slugify(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+/**
+ * Inserts a release unless its version is already stored; the stored row, or null when the
+ * version was there. The id holds the version, so the primary key itself refuses a duplicate,
+ * even a concurrent one.
+ */
+export async function insertRelease(db: Db, release: NewRelease): Promise<ReleaseRow | null> {
+  const inserted: ReleaseRow[] = await db('releases')
+    .insert({ id: `${release.application_id}@${release.version}`, ...release })
+    .onConflict('id')
+    .ignore()
+    .returning('*');
+  return inserted[0] ?? null;
 }
 
-/** A checked adaptation, ready to store; `proposeAdaptation` gives it its id. */
-export type NewAdaptation = Omit<AdaptationRow, 'id' | 'illustrative'>;
+/** A checked adaptation, ready to store; `insertAdaptation` gives it its id. */
+export type NewAdaptation = Omit<AdaptationRow, 'id' | 'illustrative'> & { repository_url?: string | null };
 
-/**
- * Stores a city's adaptation of an existing application. Its id is the slug of
- * `<city>-<application>-<title>` (cut to 58 characters), with `-2`, `-3`, ... when taken;
- * the insert skips an id a concurrent write took first and tries the next.
- */
+/** Stores a city's adaptation of an existing application (the `proposeAdaptation` mutation). */
 export function proposeAdaptation(db: Knex, adaptation: NewAdaptation): Promise<AdaptationRow> {
   return db.transaction(async (trx) => {
     await requireApplication(trx, adaptation.application_id);
-    const base = slugify(`${adaptation.city_id}-${adaptation.application_id}-${adaptation.title}`)
-      .slice(0, ADAPTATION_ID_BASE_LENGTH)
-      .replace(/-+$/, '');
-    for (let n = 1; ; n++) {
-      const inserted: AdaptationRow[] = await trx('adaptations')
-        .insert({ id: n === 1 ? base : `${base}-${n}`, ...adaptation })
-        .onConflict('id')
-        .ignore()
-        .returning('*');
-      if (inserted[0]) return inserted[0];
-    }
+    return insertAdaptation(trx, adaptation);
   });
+}
+
+/**
+ * Inserts an adaptation. Unless `id` is given, its id is the slug of
+ * `<city>-<application>-<title>` (cut to 58 characters), with `-2`, `-3`, ... when taken; the
+ * insert skips an id a concurrent write took first and tries the next.
+ */
+export async function insertAdaptation(db: Db, adaptation: NewAdaptation, id?: string): Promise<AdaptationRow> {
+  if (id) {
+    const [row]: AdaptationRow[] = await db('adaptations')
+      .insert({ id, ...adaptation })
+      .returning('*');
+    return row!;
+  }
+  const base = slugOf(`${adaptation.city_id}-${adaptation.application_id}-${adaptation.title}`)
+    .slice(0, ADAPTATION_ID_BASE_LENGTH)
+    .replace(/-+$/, '');
+  for (let n = 1; ; n++) {
+    const inserted: AdaptationRow[] = await db('adaptations')
+      .insert({ id: n === 1 ? base : `${base}-${n}`, ...adaptation })
+      .onConflict('id')
+      .ignore()
+      .returning('*');
+    if (inserted[0]) return inserted[0];
+  }
+}
+
+/** Rewrites an adaptation's title, description and repository URL (the importer's update). */
+export async function updateAdaptation(
+  db: Db,
+  id: string,
+  fields: Pick<AdaptationWithUrlRow, 'title' | 'description' | 'repository_url'>,
+): Promise<void> {
+  await db('adaptations').where('id', id).update(fields);
+}
+
+/** Records that cities adopted an adaptation; the ids given must not be stored yet. */
+export async function insertAdoptions(db: Db, adaptationId: string, cityIds: readonly string[]): Promise<void> {
+  if (cityIds.length === 0) return;
+  await db('adaptation_adoptions').insert(cityIds.map((cityId) => ({ adaptation_id: adaptationId, city_id: cityId })));
+}
+
+/** Inserts an application (the importer creates them; no mutation does). */
+export async function insertApplication(db: Db, application: ApplicationRow): Promise<void> {
+  await db<ApplicationRow>('applications').insert(application);
+}
+
+/** The application columns a publiccode.yml document rewrites. */
+export type ApplicationFields = Pick<
+  ApplicationRow,
+  'name' | 'summary' | 'license' | 'repository_url' | 'website' | 'steward_id'
+>;
+
+/** Rewrites an application's descriptive columns. */
+export async function updateApplication(db: Db, id: string, fields: ApplicationFields): Promise<void> {
+  await db('applications').where('id', id).update(fields);
+}
+
+/**
+ * Makes an application's publiccode.yml keys `keys`, or removes its row when `keys` is null
+ * (what an export would write anyway is not stored).
+ */
+export async function storePubliccodeKeys(
+  db: Db,
+  applicationId: string,
+  keys: ApplicationPubliccodeRow | null,
+  stored: boolean,
+): Promise<void> {
+  const rows = db('application_publiccode').where('application_id', applicationId);
+  if (!keys) {
+    if (stored) await rows.delete();
+  } else if (stored) await rows.update(keys);
+  else await db('application_publiccode').insert(keys);
+}
+
+/** Replaces a set of link rows of one application; true when it changed anything. */
+export async function replaceApplicationLinks(
+  db: Db,
+  table: 'application_users' | 'application_funders',
+  column: 'city_id' | 'protocol_cooperative_id',
+  applicationId: string,
+  wanted: readonly string[],
+): Promise<boolean> {
+  const stored = (await db(table).where('application_id', applicationId).select(column)).map(
+    (row: Record<string, string>) => row[column]!,
+  );
+  const toRemove = stored.filter((id) => !wanted.includes(id));
+  const toAdd = wanted.filter((id) => !stored.includes(id));
+  if (toRemove.length > 0) await db(table).where('application_id', applicationId).whereIn(column, toRemove).delete();
+  if (toAdd.length > 0) await db(table).insert(toAdd.map((id) => ({ application_id: applicationId, [column]: id })));
+  return toRemove.length + toAdd.length > 0;
 }
 
 /** The adaptation a write names; NotFoundError on `input.adaptationId` when there is none. */

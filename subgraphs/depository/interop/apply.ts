@@ -19,6 +19,7 @@ import {
   type RecordReport,
 } from '../../../lib/interop.js';
 import type { ApplicationFunderRow, ApplicationRow, ApplicationUserRow, ReleaseRow } from '../db/tables.js';
+import * as w from '../db/writes.js';
 import {
   defaultKeys,
   domainOfScope,
@@ -177,24 +178,6 @@ async function newestRelease(db: Knex | Knex.Transaction, applicationId: string)
     .first();
 }
 
-/** Replaces a set of link rows of one application; true when it changed anything. */
-async function replaceLinks(
-  trx: Knex.Transaction,
-  table: 'application_users' | 'application_funders',
-  column: 'city_id' | 'protocol_cooperative_id',
-  applicationId: string,
-  wanted: readonly string[],
-): Promise<boolean> {
-  const stored = (await trx(table).where('application_id', applicationId).select(column)).map(
-    (row: Record<string, string>) => row[column]!,
-  );
-  const toRemove = stored.filter((id) => !wanted.includes(id));
-  const toAdd = wanted.filter((id) => !stored.includes(id));
-  if (toRemove.length > 0) await trx(table).where('application_id', applicationId).whereIn(column, toRemove).delete();
-  if (toAdd.length > 0) await trx(table).insert(toAdd.map((id) => ({ application_id: applicationId, [column]: id })));
-  return toRemove.length + toAdd.length > 0;
-}
-
 /**
  * Imports one checked document in one transaction and reports what it did. A rejected
  * document changes nothing; the reason names every problem found.
@@ -332,44 +315,32 @@ async function applyApplication(
 
   report.entity = `CommonsApplication ${id}`;
   if (!stored) {
-    await trx<ApplicationRow>('applications').insert({
-      id: id!,
-      ...fields,
-      domain: domain!,
-      founded_year: null,
-      illustrative: false,
-    });
+    await w.insertApplication(trx, { id: id!, ...fields, domain: domain!, founded_year: null, illustrative: false });
   } else if (changed.length > 0) {
-    await trx('applications').where('id', id!).update(fields);
+    await w.updateApplication(trx, id!, fields);
   }
   if (doc.softwareVersion && doc.releaseDate) {
-    const inserted = await trx<ReleaseRow>('releases')
-      .insert({
-        id: `${id}@${doc.softwareVersion}`,
-        application_id: id!,
-        version: doc.softwareVersion,
-        released_on: doc.releaseDate,
-        notes: `Release ${doc.softwareVersion}, as stated by the application's publiccode.yml.`,
-      })
-      .onConflict('id')
-      .ignore()
-      .returning('id');
-    if (inserted.length > 0 && stored) changed.push(`release ${doc.softwareVersion}`);
+    const inserted = await w.insertRelease(trx, {
+      application_id: id!,
+      version: doc.softwareVersion,
+      released_on: doc.releaseDate,
+      notes: `Release ${doc.softwareVersion}, as stated by the application's publiccode.yml.`,
+    });
+    if (inserted && stored) changed.push(`release ${doc.softwareVersion}`);
   }
   // Only keys that differ from what an export would write anyway are stored, so a record
   // that never had a publiccode.yml of its own round-trips without gaining a row.
   const keys = keysOfDocument(doc);
   const isDefault = sameKeys(defaultKeys((await newestRelease(trx, id!))?.version ?? null), keys);
   const storedKeys = await trx<ApplicationPubliccodeRow>('application_publiccode').where('application_id', id!).first();
-  if (storedKeys && isDefault) await trx('application_publiccode').where('application_id', id!).delete();
-  else if (storedKeys && !sameKeys(keysOfRow(storedKeys), keys)) {
-    await trx('application_publiccode').where('application_id', id!).update(rowOfKeys(id!, keys));
-  } else if (!storedKeys && !isDefault) await trx('application_publiccode').insert(rowOfKeys(id!, keys));
   if (storedKeys ? isDefault || !sameKeys(keysOfRow(storedKeys), keys) : !isDefault) {
+    await w.storePubliccodeKeys(trx, id!, isDefault ? null : rowOfKeys(id!, keys), Boolean(storedKeys));
     if (stored) changed.push('publiccode keys');
   }
-  if (await replaceLinks(trx, 'application_users', 'city_id', id!, users.ids)) changed.push('usedBy');
-  if (await replaceLinks(trx, 'application_funders', 'protocol_cooperative_id', id!, funders)) changed.push('fundedBy');
+  if (await w.replaceApplicationLinks(trx, 'application_users', 'city_id', id!, users.ids)) changed.push('usedBy');
+  if (await w.replaceApplicationLinks(trx, 'application_funders', 'protocol_cooperative_id', id!, funders)) {
+    changed.push('fundedBy');
+  }
 
   if (!stored) report.status = 'created';
   else if (changed.length > 0) {
@@ -431,20 +402,20 @@ async function applyAdaptation(
     for (const [column, value] of Object.entries(fields)) {
       if (stored[column as keyof AdaptationWithUrlRow] !== value) changed.push(column);
     }
-    if (changed.length > 0) await trx('adaptations').where('id', id!).update(fields);
+    if (changed.length > 0) await w.updateAdaptation(trx, id!, fields);
   } else {
-    if (!id) {
-      const taken = new Set((await trx('adaptations').select('id')).map((row: { id: string }) => row.id));
-      id = freeSlug(`${cityId}-${application.id}-${doc.name}`, (candidate) => taken.has(candidate));
-    }
-    await trx<AdaptationWithUrlRow>('adaptations').insert({
-      id,
-      application_id: application.id,
-      city_id: cityId!,
-      ...fields,
-      status: 'LOCAL',
-      created_on: toDay(options.now ?? new Date()),
-    });
+    const inserted = await w.insertAdaptation(
+      trx,
+      {
+        application_id: application.id,
+        city_id: cityId!,
+        ...fields,
+        status: 'LOCAL',
+        created_on: toDay(options.now ?? new Date()),
+      },
+      id ?? undefined,
+    );
+    id = inserted.id;
   }
   report.entity = `LocalAdaptation ${id}`;
   // Adoptions are recorded by the cities themselves too, so an import adds and never removes them.
@@ -456,7 +427,7 @@ async function applyAdaptation(
   );
   const newAdopters = adopters.filter((city) => !adopted.has(city));
   if (newAdopters.length > 0) {
-    await trx('adaptation_adoptions').insert(newAdopters.map((city) => ({ adaptation_id: id!, city_id: city })));
+    await w.insertAdoptions(trx, id!, newAdopters);
     changed.push('usedBy');
   }
   if (!stored) report.status = 'created';

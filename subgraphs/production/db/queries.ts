@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import type { Connection, Page } from '../../../lib/pagination.js';
-import { insertInChunks } from '../../../lib/db.js';
 import { paginate } from '../../../lib/pagination.js';
-import type { AssetKind, EmissionFactorCategory } from '../../../seeds/data/types.js';
+import type { AssetKind, EmissionFactorCategory } from '../domain.js';
 import type {
   BillOfMaterialsLineRow,
   ConsentStatus,
@@ -192,16 +191,6 @@ export function confirmedOrigins(db: Knex, assetIds: readonly string[], exceptRu
   return query.orderBy('asset_id');
 }
 
-/** Writes one run and its claims on assets, both PENDING; pass a transaction so both land or neither does. */
-export async function insertProductionRun(db: Knex, run: ProductionRunRow, assetIds: readonly string[]): Promise<void> {
-  await db<ProductionRunRow>('production_runs').insert(run);
-  await insertInChunks<RunAssetRow>(
-    db,
-    'run_assets',
-    assetIds.map((assetId) => ({ run_id: run.id, asset_id: assetId, status: 'PENDING' })),
-  );
-}
-
 /**
  * Locks every claim on the given assets, in one order, until the transaction ends (PostgreSQL;
  * SQLite runs one write transaction at a time anyway). Two co-op answers on the same assets
@@ -210,29 +199,4 @@ export async function insertProductionRun(db: Knex, run: ProductionRunRow, asset
 export async function lockClaimsOfAssets(trx: Knex, assetIds: readonly string[]): Promise<void> {
   if (trx.client.config.client !== 'pg') return;
   await trx<RunAssetRow>('run_assets').whereIn('asset_id', assetIds).orderBy(['asset_id', 'run_id']).forUpdate();
-}
-
-/** Records the city's answer to a run's delivery. */
-export async function setDeliveryStatus(db: Knex, runId: string, status: ConsentStatus): Promise<void> {
-  await db<ProductionRunRow>('production_runs').where({ id: runId }).update({ delivery_status: status });
-}
-
-/**
- * Records a co-op's answer to one run's claims on its assets. Confirming also declines the
- * other runs' pending claims on the same assets: an asset has one origin. Pass a transaction.
- */
-export async function setClaimStatus(
-  db: Knex,
-  runId: string,
-  assetIds: readonly string[],
-  status: ConsentStatus,
-): Promise<void> {
-  if (status === 'CONFIRMED') {
-    await db<RunAssetRow>('run_assets')
-      .whereIn('asset_id', assetIds)
-      .whereNot('run_id', runId)
-      .where('status', 'PENDING')
-      .update({ status: 'DECLINED' });
-  }
-  await db<RunAssetRow>('run_assets').where('run_id', runId).whereIn('asset_id', assetIds).update({ status });
 }

@@ -1,6 +1,6 @@
 /** Row types of the production database, one per table, exactly as stored. */
 
-import type { AssetKind, EmissionFactorCategory } from '../../../seeds/data/types.js';
+import type { AssetKind, EmissionFactorCategory } from '../domain.js';
 
 export interface EmissionFactorRow {
   id: string;

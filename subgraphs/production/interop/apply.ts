@@ -11,6 +11,8 @@
 import type { Knex } from 'knex';
 import { freeSlug, parseRecordUrl, recordUrl, sameName, type RecordReport } from '../../../lib/interop.js';
 import type { BillOfMaterialsLineRow, EmissionFactorRow, OpenDesignRow } from '../db/tables.js';
+import * as w from '../db/writes.js';
+import type { AssetKind } from '../domain.js';
 import { kilogramsOf, licenceNoteOf, type OkhDocument, type OkhExport } from './okh.js';
 
 /** The asset kinds a design can be for. */
@@ -95,16 +97,16 @@ export async function importOkhDocument(
           const before = stored[column as keyof OpenDesignRow];
           if ((column === 'open_hardware' ? Boolean(before) : before) !== value) changed.push(column);
         }
-        if (changed.length > 0) await trx('open_designs').where('id', stored.id).update(fields);
+        if (changed.length > 0) await w.updateOpenDesign(trx, stored.id, fields);
       } else {
         if (!id) {
           const taken = new Set((await trx('open_designs').select('id')).map((row: { id: string }) => row.id));
           id = freeSlug(doc.name, (candidate) => taken.has(candidate), 64);
         }
-        await trx('open_designs').insert({
+        await w.insertOpenDesign(trx, {
           id,
           ...fields,
-          asset_kind: options.assetKind!,
+          asset_kind: options.assetKind as AssetKind,
           manufacturing_energy_kwh: 0,
           transport_km: 0,
         });
@@ -151,8 +153,7 @@ export async function importOkhDocument(
               line.emission_factor_id === wanted[index]!.emission_factor_id && line.mass_kg === wanted[index]!.mass_kg,
           );
         if (!same) {
-          await trx('bill_of_materials_lines').where('design_id', id!).delete();
-          if (wanted.length > 0) await trx('bill_of_materials_lines').insert(wanted);
+          await w.replaceBillOfMaterials(trx, id!, wanted);
           if (stored) changed.push('bill of materials');
         }
       } else if (!stored) {

@@ -4,7 +4,7 @@ import { parsePage, type PageArgs } from '../../../lib/pagination.js';
 import { asBoolean, reference } from '../../../lib/resolvers.js';
 import { DateScalar } from '../../../lib/scalars.js';
 import type { Resolvers } from '../../../lib/subgraph.js';
-import type { EmissionFactorCategory } from '../../../seeds/data/types.js';
+import type { EmissionFactorCategory } from '../domain.js';
 import * as q from '../db/queries.js';
 import type {
   BillOfMaterialsLineRow,

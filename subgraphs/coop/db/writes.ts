@@ -1,3 +1,8 @@
+/**
+ * Every write of the coop database: the `ingestUsage` mutation and the MDS and GBFS importers
+ * call the same operations, each taking the knex handle or the caller's transaction first.
+ * The bin and rollup rebuilds stay beside their queries in queries.ts (`rebuildBins`).
+ */
 import type { Knex } from 'knex';
 import { NotFoundError } from '../../../lib/errors.js';
 import { insertChunks } from '../../../lib/db.js';
@@ -14,7 +19,17 @@ import {
 import { ensureMonthPartitions } from './partitions.js';
 import { spansOverlappingStoredUses } from './overlaps.js';
 import { chunked, rebuildBins } from './queries.js';
-import type { PlatformCooperativeRow, SharedAssetRow, UsageEventRow } from './tables.js';
+import type {
+  GbfsFreeFloatingRow,
+  GbfsSystemRow,
+  GbfsVehicleTypeRow,
+  PlatformCooperativeRow,
+  SharedAssetRow,
+  SharingHubRow,
+  SharingHubStatusRow,
+  SharingHubVehicleCountRow,
+  UsageEventRow,
+} from './tables.js';
 
 /** Runs one `whereIn` query per list of at most 500 keys and concatenates the rows. */
 async function whereInChunks<Row>(keys: readonly string[], query: (chunk: string[]) => Promise<Row[]>) {
@@ -103,4 +118,98 @@ export async function ingestUsage(
     await rebuildBins(trx, [platformCooperativeId], [...days]);
     return summarize(results);
   });
+}
+
+/** Registers shared assets, in chunks (the MDS importer registers one per new device). */
+export async function insertAssets(db: Knex, assets: readonly SharedAssetRow[]): Promise<void> {
+  for (const chunk of chunked(assets)) await db('shared_assets').insert(chunk);
+}
+
+/** Moves an asset's commissioning day. */
+export async function setAssetCommissioned(db: Knex, assetId: string, day: string): Promise<void> {
+  await db('shared_assets').where('id', assetId).update({ commissioned_on: day });
+}
+
+/** Removes an asset that no stored use needs (a device whose every trip was rejected). */
+export async function deleteAsset(db: Knex, assetId: string): Promise<void> {
+  await db('shared_assets').where('id', assetId).delete();
+}
+
+/** Gives a co-op's events `clientEventIds` the member reference `memberRef`, in chunks. */
+export async function setMemberRef(
+  db: Knex,
+  platformCooperativeId: string,
+  clientEventIds: readonly string[],
+  memberRef: string,
+): Promise<void> {
+  for (const chunk of chunked(clientEventIds)) {
+    await db('usage_events')
+      .where('platform_cooperative_id', platformCooperativeId)
+      .whereIn('client_event_id', chunk)
+      .update({ member_ref: memberRef });
+  }
+}
+
+/** Stores a co-op's GBFS system: inserted when `exists` is false, else its columns in `row` rewritten. */
+export async function storeGbfsSystem(
+  db: Knex,
+  platformCooperativeId: string,
+  row: Partial<GbfsSystemRow>,
+  exists: boolean,
+): Promise<void> {
+  if (exists) await db('gbfs_systems').where('platform_cooperative_id', platformCooperativeId).update(row);
+  else await db('gbfs_systems').insert({ ...row, platform_cooperative_id: platformCooperativeId });
+}
+
+/** Stores one GBFS vehicle type of a co-op: inserted when `exists` is false, else rewritten. */
+export async function storeVehicleType(db: Knex, row: GbfsVehicleTypeRow, exists: boolean): Promise<void> {
+  if (!exists) await db('gbfs_vehicle_types').insert(row);
+  else {
+    await db('gbfs_vehicle_types')
+      .where({ platform_cooperative_id: row.platform_cooperative_id, vehicle_type_id: row.vehicle_type_id })
+      .update(row);
+  }
+}
+
+/** Stores one sharing hub: inserted when `exists` is false, else rewritten. */
+export async function storeHub(db: Knex, row: SharingHubRow, exists: boolean): Promise<void> {
+  if (!exists) await db('sharing_hubs').insert(row);
+  else await db('sharing_hubs').where('id', row.id).update(row);
+}
+
+/** Stores a hub's availability and replaces its per-type vehicle counts. */
+export async function storeHubStatus(
+  db: Knex,
+  row: SharingHubStatusRow,
+  exists: boolean,
+  counts: readonly Omit<SharingHubVehicleCountRow, 'hub_id'>[],
+): Promise<void> {
+  if (!exists) await db('sharing_hub_status').insert(row);
+  else await db('sharing_hub_status').where('hub_id', row.hub_id).update(row);
+  await db('sharing_hub_vehicle_counts').where('hub_id', row.hub_id).delete();
+  if (counts.length > 0) {
+    await db('sharing_hub_vehicle_counts').insert(counts.map((count) => ({ hub_id: row.hub_id, ...count })));
+  }
+}
+
+/** Stores a co-op's free-floating count of one vehicle type: inserted when `exists` is false, else rewritten. */
+export async function storeFreeFloating(db: Knex, row: GbfsFreeFloatingRow, exists: boolean): Promise<void> {
+  if (!exists) await db('gbfs_free_floating').insert(row);
+  else {
+    await db('gbfs_free_floating')
+      .where({ platform_cooperative_id: row.platform_cooperative_id, vehicle_type_id: row.vehicle_type_id })
+      .update(row);
+  }
+}
+
+/** Removes a co-op's free-floating counts of the given vehicle types. */
+export async function deleteFreeFloating(
+  db: Knex,
+  platformCooperativeId: string,
+  vehicleTypeIds: readonly string[],
+): Promise<void> {
+  await db('gbfs_free_floating')
+    .where('platform_cooperative_id', platformCooperativeId)
+    .whereIn('vehicle_type_id', vehicleTypeIds)
+    .delete();
 }
