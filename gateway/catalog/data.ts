@@ -4,6 +4,7 @@
  * complete: a GraphQL error (a subgraph down or timed out) makes the whole build fail with
  * CatalogUnavailableError rather than publish a partial file.
  */
+import type { CatalogFootprintQuery, CatalogSharingQuery, FiguresFragment } from '../generated/operations.js';
 
 /** Runs one operation through the gateway and returns its data; throws CatalogUnavailableError on any error. */
 export type Execute = <Data>(query: string, variables?: Record<string, unknown>) => Promise<Data>;
@@ -213,51 +214,51 @@ export async function loadIndex(execute: Execute, pageSize: number): Promise<Cat
   return { cities, applications, emissionFactors, gbfs };
 }
 
-/** One row of sharing.csv. */
-export interface SharingRow {
+/** One row of sharing.csv: the figures the graph answers (generated from `Figures`), flattened per period and co-op. */
+export type SharingRow = Omit<FiguresFragment, 'period'> & {
   cityId: string;
   from: string;
   to: string;
   platformCooperativeId: string | null;
   platformCooperativeName: string | null;
-  assets: number;
-  assetHours: number;
-  uses: number | null;
-  memberDays: number | null;
-  activeMembers: number | null;
-  hoursInUse: number | null;
-  utilizationRate: number | null;
-  usersPerAsset: number | null;
-  kmShared: number | null;
-  nightsShared: number | null;
-  avoidedKgCO2e: number | null;
-  suppressed: boolean;
-  suppressionThreshold: number;
-  methodology: string;
-}
-
-type Stats = Omit<SharingRow, 'cityId' | 'from' | 'to' | 'platformCooperativeId' | 'platformCooperativeName'> & {
-  period: { from: string; to: string };
 };
 
-const SHARING = `query CatalogSharing($id: ID!, $period: PeriodInput!) {
-  city(id: $id) {
-    sharing(period: $period) { ...Figures }
-    platformCooperatives { id name sharing(period: $period) { ...Figures } }
+const SHARING = /* GraphQL */ `
+  query CatalogSharing($id: ID!, $period: PeriodInput!) {
+    city(id: $id) {
+      sharing(period: $period) {
+        ...Figures
+      }
+      platformCooperatives {
+        id
+        name
+        sharing(period: $period) {
+          ...Figures
+        }
+      }
+    }
   }
-}
-fragment Figures on SharingStats {
-  period { from to }
-  assets assetHours uses memberDays activeMembers hoursInUse utilizationRate usersPerAsset
-  kmShared nightsShared avoidedKgCO2e suppressed suppressionThreshold methodology
-}`;
-
-interface SharingData {
-  city: {
-    sharing: Stats | null;
-    platformCooperatives: { id: string; name: string; sharing: Stats | null }[] | null;
-  } | null;
-}
+  fragment Figures on SharingStats {
+    period {
+      from
+      to
+    }
+    assets
+    assetHours
+    uses
+    memberDays
+    activeMembers
+    hoursInUse
+    utilizationRate
+    usersPerAsset
+    kmShared
+    nightsShared
+    avoidedKgCO2e
+    suppressed
+    suppressionThreshold
+    methodology
+  }
+`;
 
 /** The whole year, then its twelve calendar months: the periods of sharing.csv. */
 export function sharingPeriods(year: number): { from: string; to: string }[] {
@@ -270,7 +271,7 @@ export function sharingPeriods(year: number): { from: string; to: string }[] {
   return [{ from: `${year}-01-01`, to: `${year}-12-31` }, ...months];
 }
 
-function rowOf(cityId: string, stats: Stats, coop: { id: string; name: string } | null): SharingRow {
+function rowOf(cityId: string, stats: FiguresFragment, coop: { id: string; name: string } | null): SharingRow {
   const { period, ...figures } = stats;
   return {
     cityId,
@@ -290,7 +291,7 @@ function rowOf(cityId: string, stats: Stats, coop: { id: string; name: string } 
 export async function loadSharing(execute: Execute, cityId: string, year: number): Promise<SharingRow[]> {
   const rows: SharingRow[] = [];
   for (const period of sharingPeriods(year)) {
-    const { city } = await execute<SharingData>(SHARING, { id: cityId, period });
+    const { city } = await execute<CatalogSharingQuery>(SHARING, { id: cityId, period });
     if (!city?.sharing || !city.platformCooperatives) {
       throw new CatalogUnavailableError(`the graph gave no sharing for city ${cityId}, ${period.from}–${period.to}`);
     }
@@ -303,24 +304,27 @@ export async function loadSharing(execute: Execute, cityId: string, year: number
   return rows;
 }
 
-export interface Footprint {
-  year: number;
-  embodiedKgCO2e: number;
-  avoidedKgCO2e: number | null;
-  netKgCO2e: number | null;
-  perCapitaKgCO2e: number | null;
-  methodology: string;
-}
+/** One city's footprint for a year, as `CatalogFootprint` asks for it. */
+export type Footprint = NonNullable<NonNullable<CatalogFootprintQuery['city']>['footprint']>;
 
-const FOOTPRINT = `query CatalogFootprint($id: ID!, $year: Int!) {
-  city(id: $id) {
-    footprint(year: $year) { year embodiedKgCO2e avoidedKgCO2e netKgCO2e perCapitaKgCO2e methodology }
+const FOOTPRINT = /* GraphQL */ `
+  query CatalogFootprint($id: ID!, $year: Int!) {
+    city(id: $id) {
+      footprint(year: $year) {
+        year
+        embodiedKgCO2e
+        avoidedKgCO2e
+        netKgCO2e
+        perCapitaKgCO2e
+        methodology
+      }
+    }
   }
-}`;
+`;
 
 /** One city's footprint for a year, as `City.footprint(year)` answers. */
 export async function loadFootprint(execute: Execute, cityId: string, year: number): Promise<Footprint> {
-  const { city } = await execute<{ city: { footprint: Footprint | null } | null }>(FOOTPRINT, { id: cityId, year });
+  const { city } = await execute<CatalogFootprintQuery>(FOOTPRINT, { id: cityId, year });
   if (!city?.footprint) throw new CatalogUnavailableError(`the graph gave no footprint for city ${cityId}, ${year}`);
   return city.footprint;
 }
