@@ -214,7 +214,7 @@ export async function loadIndex(execute: Execute, pageSize: number): Promise<Cat
   return { cities, applications, emissionFactors, gbfs };
 }
 
-/** One row of sharing.csv: the figures the graph answers (generated from `Figures`), flattened per period and co-op. */
+/** One row of sharing.csv: the figures the graph answers (the generated `Figures` type), per period and co-op. */
 export type SharingRow = Omit<FiguresFragment, 'period'> & {
   cityId: string;
   from: string;
@@ -223,42 +223,17 @@ export type SharingRow = Omit<FiguresFragment, 'period'> & {
   platformCooperativeName: string | null;
 };
 
-const SHARING = /* GraphQL */ `
-  query CatalogSharing($id: ID!, $period: PeriodInput!) {
-    city(id: $id) {
-      sharing(period: $period) {
-        ...Figures
-      }
-      platformCooperatives {
-        id
-        name
-        sharing(period: $period) {
-          ...Figures
-        }
-      }
-    }
+const SHARING = /* GraphQL */ `query CatalogSharing($id: ID!, $period: PeriodInput!) {
+  city(id: $id) {
+    sharing(period: $period) { ...Figures }
+    platformCooperatives { id name sharing(period: $period) { ...Figures } }
   }
-  fragment Figures on SharingStats {
-    period {
-      from
-      to
-    }
-    assets
-    assetHours
-    uses
-    memberDays
-    activeMembers
-    hoursInUse
-    utilizationRate
-    usersPerAsset
-    kmShared
-    nightsShared
-    avoidedKgCO2e
-    suppressed
-    suppressionThreshold
-    methodology
-  }
-`;
+}
+fragment Figures on SharingStats {
+  period { from to }
+  assets assetHours uses memberDays activeMembers hoursInUse utilizationRate usersPerAsset
+  kmShared nightsShared avoidedKgCO2e suppressed suppressionThreshold methodology
+}`;
 
 /** The whole year, then its twelve calendar months: the periods of sharing.csv. */
 export function sharingPeriods(year: number): { from: string; to: string }[] {
@@ -307,20 +282,11 @@ export async function loadSharing(execute: Execute, cityId: string, year: number
 /** One city's footprint for a year, as `CatalogFootprint` asks for it. */
 export type Footprint = NonNullable<NonNullable<CatalogFootprintQuery['city']>['footprint']>;
 
-const FOOTPRINT = /* GraphQL */ `
-  query CatalogFootprint($id: ID!, $year: Int!) {
-    city(id: $id) {
-      footprint(year: $year) {
-        year
-        embodiedKgCO2e
-        avoidedKgCO2e
-        netKgCO2e
-        perCapitaKgCO2e
-        methodology
-      }
-    }
+const FOOTPRINT = /* GraphQL */ `query CatalogFootprint($id: ID!, $year: Int!) {
+  city(id: $id) {
+    footprint(year: $year) { year embodiedKgCO2e avoidedKgCO2e netKgCO2e perCapitaKgCO2e methodology }
   }
-`;
+}`;
 
 /** One city's footprint for a year, as `City.footprint(year)` answers. */
 export async function loadFootprint(execute: Execute, cityId: string, year: number): Promise<Footprint> {
