@@ -55,13 +55,18 @@ export interface SubgraphContext<Loaders> {
   bounds: RequestBounds;
 }
 
-export type Resolvers<Loaders> = GraphQLResolverMap<SubgraphContext<Loaders>>;
+/**
+ * A subgraph's resolver map. Each subgraph types its own with the `Resolvers` that
+ * `npm run codegen` generates from its SDL (subgraphs/<name>/generated/resolvers.ts), which
+ * tsc checks against the schema; here it only needs to be an object.
+ */
+export type ResolverMap = object;
 
 /** What makes one subgraph: its SDL, its resolvers and how to build its loaders. */
 export interface SubgraphDefinition<Loaders> {
   name: SubgraphName;
   typeDefs: DocumentNode;
-  resolvers: Resolvers<Loaders>;
+  resolvers: ResolverMap;
   createLoaders(db: Knex, settings: SubgraphSettings): Loaders;
   migrations: Record<string, Migration>;
   /**
@@ -102,7 +107,8 @@ export function buildSchema<Loaders>(definition: SubgraphDefinition<Loaders>): G
   });
   // Every @listSize the gateway's cost estimate counts on is enforced by the subgraph itself,
   // and every resolver stops when the request's deadline or answer budget is spent.
-  return stopResolversWhenBounded(enforceListSizes(buildSubgraphSchema([{ typeDefs, resolvers }]), typeDefs));
+  const checked = resolvers as GraphQLResolverMap<SubgraphContext<Loaders>>;
+  return stopResolversWhenBounded(enforceListSizes(buildSubgraphSchema([{ typeDefs, resolvers: checked }]), typeDefs));
 }
 
 export interface SubgraphServiceOptions<Loaders> {

@@ -1,6 +1,11 @@
-/** The operations the end-to-end tests send, as clients would. */
+/**
+ * The operations the end-to-end tests send, as clients would. `npm run codegen` types their
+ * answers in gateway/generated/operations.ts (CityReportQuery, CitiesReportQuery, SharingQuery).
+ */
 
-const CITY_REPORT_FIELDS = `
+/** The fields of design.md's city report; it reads the operation's $from, $to and $year. */
+const CITY_REPORT_FIELDS = /* GraphQL */ `
+  fragment CityReportFields on City {
     id name countryCode population
     leagues { id name }
     adaptations { id title status application { id name } }
@@ -12,29 +17,32 @@ const CITY_REPORT_FIELDS = `
       }
     }
     sharing(period: { from: $from, to: $to }) { uses utilizationRate avoidedKgCO2e suppressed }
-    footprint(year: $year) { embodiedKgCO2e avoidedKgCO2e netKgCO2e perCapitaKgCO2e methodology }`;
+    footprint(year: $year) { embodiedKgCO2e avoidedKgCO2e netKgCO2e perCapitaKgCO2e methodology }
+  }`;
 
 /** design.md's city report, verbatim. */
-export const CITY_REPORT = `
+export const CITY_REPORT = /* GraphQL */ `
   query CityReport($id: ID!, $from: Date!, $to: Date!, $year: Int!) {
-    city(id: $id) { ${CITY_REPORT_FIELDS} }
-  }`;
+    city(id: $id) { ...CityReportFields }
+  }
+  ${CITY_REPORT_FIELDS}`;
 
 /** The same report for the first `first` cities of the list. */
-export const CITIES_REPORT = `
+export const CITIES_REPORT = /* GraphQL */ `
   query CitiesReport($first: Int!, $from: Date!, $to: Date!, $year: Int!) {
-    cities(first: $first) { totalCount nodes { ${CITY_REPORT_FIELDS} } }
-  }`;
+    cities(first: $first) { totalCount nodes { ...CityReportFields } }
+  }
+  ${CITY_REPORT_FIELDS}`;
 
 /** Every additive sharing figure, per co-op and per city, for one period. */
-export const SHARING_SPLIT = `
+export const SHARING_SPLIT = /* GraphQL */ `
   query Sharing($id: ID!, $from: Date!, $to: Date!) {
     city(id: $id) {
-      sharing(period: { from: $from, to: $to }) { ...figures }
-      platformCooperatives { id sharing(period: { from: $from, to: $to }) { ...figures } }
+      sharing(period: { from: $from, to: $to }) { ...SplitFigures }
+      platformCooperatives { id sharing(period: { from: $from, to: $to }) { ...SplitFigures } }
     }
   }
-  fragment figures on SharingStats {
+  fragment SplitFigures on SharingStats {
     assets assetHours uses memberDays activeMembers hoursInUse kmShared nightsShared avoidedKgCO2e suppressed utilizationRate usersPerAsset
   }`;
 

@@ -4,6 +4,7 @@
  * complete: a GraphQL error (a subgraph down or timed out) makes the whole build fail with
  * CatalogUnavailableError rather than publish a partial file.
  */
+import type { CatalogFootprintQuery, FiguresFragment } from '../generated/operations.js';
 
 /** Runs one operation through the gateway and returns its data; throws CatalogUnavailableError on any error. */
 export type Execute = <Data>(query: string, variables?: Record<string, unknown>) => Promise<Data>;
@@ -218,34 +219,16 @@ export async function loadIndex(execute: Execute, pageSize: number): Promise<Cat
   return { cities, applications, emissionFactors, gbfs };
 }
 
-/** One row of sharing.csv. */
-export interface SharingRow {
+/** One row of sharing.csv: the figures the graph answers (the generated `Figures` type), per period and co-op. */
+export type SharingRow = Omit<FiguresFragment, 'period'> & {
   cityId: string;
   from: string;
   to: string;
   platformCooperativeId: string | null;
   platformCooperativeName: string | null;
-  assets: number;
-  assetHours: number;
-  uses: number | null;
-  memberDays: number | null;
-  activeMembers: number | null;
-  hoursInUse: number | null;
-  utilizationRate: number | null;
-  usersPerAsset: number | null;
-  kmShared: number | null;
-  nightsShared: number | null;
-  avoidedKgCO2e: number | null;
-  suppressed: boolean;
-  suppressionThreshold: number;
-  methodology: string;
-}
-
-type Stats = Omit<SharingRow, 'cityId' | 'from' | 'to' | 'platformCooperativeId' | 'platformCooperativeName'> & {
-  period: { from: string; to: string };
 };
 
-const FIGURES = `fragment Figures on SharingStats {
+const FIGURES = /* GraphQL */ `fragment Figures on SharingStats {
   period { from to }
   assets assetHours uses memberDays activeMembers hoursInUse utilizationRate usersPerAsset
   kmShared nightsShared avoidedKgCO2e suppressed suppressionThreshold methodology
@@ -276,7 +259,7 @@ export function sharingPeriods(year: number): { from: string; to: string }[] {
   return [{ from: `${year}-01-01`, to: `${year}-12-31` }, ...months];
 }
 
-function rowOf(cityId: string, stats: Stats, coop: { id: string; name: string } | null): SharingRow {
+function rowOf(cityId: string, stats: FiguresFragment, coop: { id: string; name: string } | null): SharingRow {
   const { period, ...figures } = stats;
   return {
     cityId,
@@ -302,12 +285,15 @@ export async function loadSharing(
 ): Promise<SharingRow[]> {
   const rows: SharingRow[] = [];
   for (const period of sharingPeriods(year)) {
-    const { city } = await execute<{ city: { sharing: Stats | null } | null }>(CITY_SHARING, { id: cityId, period });
+    const { city } = await execute<{ city: { sharing: FiguresFragment | null } | null }>(CITY_SHARING, {
+      id: cityId,
+      period,
+    });
     if (!city?.sharing) {
       throw new CatalogUnavailableError(`the graph gave no sharing for city ${cityId}, ${period.from}–${period.to}`);
     }
     rows.push(rowOf(cityId, city.sharing, null));
-    const coops = await allPages<{ id: string; name: string; sharing: Stats | null }>(
+    const coops = await allPages<{ id: string; name: string; sharing: FiguresFragment | null }>(
       execute,
       pageSize,
       COOP_SHARING,
@@ -322,16 +308,10 @@ export async function loadSharing(
   return rows;
 }
 
-export interface Footprint {
-  year: number;
-  embodiedKgCO2e: number;
-  avoidedKgCO2e: number | null;
-  netKgCO2e: number | null;
-  perCapitaKgCO2e: number | null;
-  methodology: string;
-}
+/** One city's footprint for a year, as `CatalogFootprint` asks for it. */
+export type Footprint = NonNullable<NonNullable<CatalogFootprintQuery['city']>['footprint']>;
 
-const FOOTPRINT = `query CatalogFootprint($id: ID!, $year: Int!) {
+const FOOTPRINT = /* GraphQL */ `query CatalogFootprint($id: ID!, $year: Int!) {
   city(id: $id) {
     footprint(year: $year) { year embodiedKgCO2e avoidedKgCO2e netKgCO2e perCapitaKgCO2e methodology }
   }
@@ -339,7 +319,7 @@ const FOOTPRINT = `query CatalogFootprint($id: ID!, $year: Int!) {
 
 /** One city's footprint for a year, as `City.footprint(year)` answers. */
 export async function loadFootprint(execute: Execute, cityId: string, year: number): Promise<Footprint> {
-  const { city } = await execute<{ city: { footprint: Footprint | null } | null }>(FOOTPRINT, { id: cityId, year });
+  const { city } = await execute<CatalogFootprintQuery>(FOOTPRINT, { id: cityId, year });
   if (!city?.footprint) throw new CatalogUnavailableError(`the graph gave no footprint for city ${cityId}, ${year}`);
   return city.footprint;
 }

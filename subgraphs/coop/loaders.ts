@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 import { byKeys, groupByKeys } from '../../lib/db.js';
-import type { SubgraphSettings } from '../../lib/subgraph.js';
+import type { SubgraphContext, SubgraphSettings } from '../../lib/subgraph.js';
 import * as g from './db/gbfs.js';
 import * as q from './db/queries.js';
 import {
@@ -151,3 +151,6 @@ export function createLoaders(db: Knex, settings: SubgraphSettings) {
 }
 
 export type CoopLoaders = ReturnType<typeof createLoaders>;
+
+/** What every coop resolver receives as its context (the generated resolver types name it). */
+export type CoopContext = SubgraphContext<CoopLoaders>;

@@ -3,6 +3,7 @@
  * and assets. No database and no GraphQL here, so the formulas are unit-tested on their own.
  */
 import { daysInclusive } from '../../lib/dates.js';
+import type { SharingStats } from './generated/resolvers.js';
 
 /** Version 2.0: privacy model v2 (docs/methodology.md, "What changed from 1.0"). */
 export const SHARING_METHODOLOGY = 'commons-sharing/2.0';
@@ -37,24 +38,8 @@ export interface SharingParts {
   avoidedKg: number;
 }
 
-/** The public figures of one aggregate. */
-export interface SharingStats {
-  period: Period;
-  assets: number;
-  assetHours: number;
-  uses: number | null;
-  memberDays: number | null;
-  activeMembers: number | null;
-  hoursInUse: number | null;
-  utilizationRate: number | null;
-  usersPerAsset: number | null;
-  kmShared: number | null;
-  nightsShared: number | null;
-  avoidedKgCO2e: number | null;
-  suppressed: boolean;
-  suppressionThreshold: number;
-  methodology: string;
-}
+/** The public figures of one aggregate: the `SharingStats` the schema declares (generated). */
+export type { SharingStats };
 
 export interface AssetService {
   commissioned_on: string;

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 import { byKeys, groupByKeys } from '../../lib/db.js';
+import type { SubgraphContext } from '../../lib/subgraph.js';
 import * as q from './db/queries.js';
 
 /** One DataLoader set per request: every list and reference below costs one query per batch. */
@@ -51,3 +52,6 @@ export function createLoaders(db: Knex) {
 }
 
 export type DepositoryLoaders = ReturnType<typeof createLoaders>;
+
+/** What every depository resolver receives as its context (the generated resolver types name it). */
+export type DepositoryContext = SubgraphContext<DepositoryLoaders>;

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 import { byKeys, groupByKeys } from '../../lib/db.js';
+import type { SubgraphContext } from '../../lib/subgraph.js';
 import * as q from './db/queries.js';
 import { asBoolean } from '../../lib/resolvers.js';
 import type { EmissionFactorRow, ProductionRunRow } from './db/tables.js';
@@ -164,3 +165,6 @@ export function createLoaders(db: Knex) {
 }
 
 export type ProductionLoaders = ReturnType<typeof createLoaders>;
+
+/** What every production resolver receives as its context (the generated resolver types name it). */
+export type ProductionContext = SubgraphContext<ProductionLoaders>;

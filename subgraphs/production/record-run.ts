@@ -13,20 +13,11 @@ import * as w from './db/writes.js';
 import type { ProductionRunRow } from './db/tables.js';
 import { cityExists, coopFacts, type OwnerAccess } from './owners.js';
 import { parseInput } from '../../lib/validate.js';
+import type { RecordProductionRunInput } from './generated/resolvers.js';
 import { recordRunInputSchema } from './resolvers/validate.js';
 
-/** The `RecordProductionRunInput` of the schema, as the resolver receives it. */
-export interface RecordProductionRunInput {
-  cooperativeId: string;
-  designId: string;
-  units: number;
-  completedOn: string;
-  cityId: string;
-  platformCooperativeId: string;
-  electricityFactorId: string;
-  freightFactorId: string;
-  assetIds: string[];
-}
+/** The `RecordProductionRunInput` of the schema, as the resolver receives it (generated from the SDL). */
+export type { RecordProductionRunInput };
 
 /** The argument path errors name, e.g. `input.units`. */
 const path = (field: keyof RecordProductionRunInput): string => `input.${field}`;

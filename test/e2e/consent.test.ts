@@ -15,6 +15,7 @@ import type { DatabaseConfig } from '../../lib/config.js';
 import { prepareDatabase } from '../../seeds/prepare.js';
 import { dropSchema, postgresDatabase, postgresUnavailable } from '../engines.js';
 import { bearer, dataOf, startTestStack, TEST_SEED, type GraphQLResponse, type TestStack } from '../harness.js';
+import type { RecordProductionRunInput } from '../../subgraphs/production/generated/resolvers.js';
 
 /** Only `run { id }`: the attack as it was sent before consent existed. */
 const RECORD = `mutation($input: RecordProductionRunInput!) { recordProductionRun(input: $input) { run { id } } }`;
@@ -71,17 +72,8 @@ const ENGINES: Engine[] = [
       ]),
 ];
 
-interface RunInput {
-  cooperativeId: string;
-  designId: string;
-  units: number;
-  completedOn: string;
-  cityId: string;
-  platformCooperativeId: string;
-  electricityFactorId: string;
-  freightFactorId: string;
-  assetIds: string[];
-}
+/** What `recordProductionRun` takes, as the SDL declares it. */
+type RunInput = RecordProductionRunInput;
 
 describe.each(ENGINES)('consent for cross-owner effects, production database on $name', (engine) => {
   let stack: TestStack;

@@ -23,6 +23,7 @@ import { migrations } from '../../subgraphs/production/db/migrations/index.js';
 import { prepareDatabase } from '../../seeds/prepare.js';
 import { dropSchema, postgresDatabase, postgresUnavailable } from '../engines.js';
 import { bearer, dataOf, startTestSubgraph, TEST_SEED, type GraphQLResponse, type TestSubgraph } from '../harness.js';
+import type { RecordProductionRunInput } from '../../subgraphs/production/generated/resolvers.js';
 
 const RECORD = `mutation($input: RecordProductionRunInput!) {
   recordProductionRun(input: $input) {
@@ -87,17 +88,8 @@ const ENGINES: Engine[] = [
       ]),
 ];
 
-interface RunInput {
-  cooperativeId: string;
-  designId: string;
-  units: number;
-  completedOn: string;
-  cityId: string;
-  platformCooperativeId: string;
-  electricityFactorId: string;
-  freightFactorId: string;
-  assetIds: string[];
-}
+/** What `recordProductionRun` takes, as the SDL declares it. */
+type RunInput = RecordProductionRunInput;
 
 let sg: TestSubgraph;
 let league: TestSubgraph;

@@ -1,17 +1,10 @@
 import { BadInputError } from '../../../lib/errors.js';
-import { paginateLoaded, parsePage, type PageArgs } from '../../../lib/pagination.js';
-import { asBoolean, present, reference } from '../../../lib/resolvers.js';
+import { paginateLoaded, parsePage } from '../../../lib/pagination.js';
+import { asBoolean, present, reference, required } from '../../../lib/resolvers.js';
 import { DateScalar, DateTimeScalar } from '../../../lib/scalars.js';
-import type { Resolvers, SubgraphContext } from '../../../lib/subgraph.js';
+import type { SubgraphContext } from '../../../lib/subgraph.js';
+import type { Resolvers } from '../generated/resolvers.js';
 import * as q from '../db/queries.js';
-import type {
-  GbfsSystemRow,
-  GbfsVehicleTypeRow,
-  PlatformCooperativeRow,
-  SharedAssetRow,
-  SharingHubRow,
-  SharingHubStatusRow,
-} from '../db/tables.js';
 import { gbfsFeedPath, missingForGbfs3 } from '../interop/gbfs-export.js';
 import type { CoopLoaders } from '../loaders.js';
 import { addParts, toStats, type Period } from '../sharing.js';
@@ -33,90 +26,86 @@ async function sharingOfCoops(coopIds: readonly string[], period: Period, { load
   return toStats(addParts(period, parts), settings.suppressionK);
 }
 
-export const resolvers: Resolvers<CoopLoaders> = {
+export const resolvers: Resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
   Query: {
-    platformCooperative: (_: unknown, { id }: IdArgs, { loaders }) => loaders.platformCooperative.load(id),
-    platformCooperatives: (_: unknown, args: PageArgs & q.PlatformCooperativeFilter, { db, settings }) =>
+    platformCooperative: (_, { id }, { loaders }) => loaders.platformCooperative.load(id),
+    platformCooperatives: (_, args, { db, settings }) =>
       q.listPlatformCooperatives(db, parsePage(args, settings.maxPageSize), args),
-    sharedAsset: (_: unknown, { id }: IdArgs, { loaders }) => loaders.sharedAsset.load(id),
+    sharedAsset: (_, { id }, { loaders }) => loaders.sharedAsset.load(id),
   },
   Mutation: mutations,
   PlatformCooperative: {
-    __resolveReference: (ref: IdArgs, { loaders }) => loaders.platformCooperative.load(ref.id),
-    foundedYear: (coop: PlatformCooperativeRow) => coop.founded_year,
-    illustrative: (coop: PlatformCooperativeRow) => asBoolean(coop.illustrative),
-    city: (coop: PlatformCooperativeRow) => reference('City', coop.city_id),
-    application: (coop: PlatformCooperativeRow) => reference('CommonsApplication', coop.application_id),
-    assetCount: async (coop: PlatformCooperativeRow, _: unknown, { loaders }) =>
-      (await loaders.assetsOfCoop.load(coop.id)).length,
-    assets: async (coop: PlatformCooperativeRow, args: PageArgs & { kind?: string }, { loaders, settings }) => {
+    __resolveReference: (ref, { loaders }) => loaders.platformCooperative.load(ref.id),
+    foundedYear: (coop) => coop.founded_year,
+    illustrative: (coop) => asBoolean(coop.illustrative),
+    city: (coop) => reference('City', coop.city_id),
+    application: (coop) => reference('CommonsApplication', coop.application_id),
+    assetCount: async (coop, _, { loaders }) => (await loaders.assetsOfCoop.load(coop.id)).length,
+    assets: async (coop, args, { loaders, settings }) => {
       const page = parsePage(args, settings.maxPageSize);
       const assets = await loaders.assetsOfCoop.load(coop.id);
       return paginateLoaded(args.kind ? assets.filter((asset) => asset.kind === args.kind) : assets, page);
     },
-    sharing: (coop: PlatformCooperativeRow, { period }: { period: Period }, context) =>
-      sharingOfCoops([coop.id], checkPeriod(period), context),
-    gbfs: async (coop: PlatformCooperativeRow, _: unknown, { loaders }) => {
+    sharing: (coop, { period }, context) => sharingOfCoops([coop.id], checkPeriod(period), context),
+    gbfs: async (coop, _, { loaders }) => {
       const system = await loaders.gbfsSystem.load(coop.id);
       return system && missingForGbfs3(system).length === 0 ? gbfsFeedPath(coop.id, 'gbfs') : null;
     },
-    vehicleSharingSystem: (coop: PlatformCooperativeRow, _: unknown, { loaders }) => loaders.gbfsSystem.load(coop.id),
-    hubs: async (coop: PlatformCooperativeRow, args: PageArgs, { loaders, settings }) =>
+    vehicleSharingSystem: (coop, _, { loaders }) => loaders.gbfsSystem.load(coop.id),
+    hubs: async (coop, args, { loaders, settings }) =>
       paginateLoaded(await loaders.hubsOfCoop.load(coop.id), parsePage(args, settings.maxPageSize)),
   },
   VehicleSharingSystem: {
-    systemId: (system: GbfsSystemRow) => system.system_id,
-    languages: (system: GbfsSystemRow) => JSON.parse(system.languages) as string[],
-    openingHours: (system: GbfsSystemRow) => system.opening_hours,
-    licenseId: (system: GbfsSystemRow) => system.license_id,
-    licenseUrl: (system: GbfsSystemRow) => system.license_url,
-    attributionOrganizationName: (system: GbfsSystemRow) => system.attribution_organization_name,
-    attributionUrl: (system: GbfsSystemRow) => system.attribution_url,
-    importedVersion: (system: GbfsSystemRow) => system.source_version,
-    operationalFeedUrl: (system: GbfsSystemRow) => system.operational_feed_url ?? null,
-    updatedAt: (system: GbfsSystemRow) => system.updated_at,
-    vehicleTypes: (system: GbfsSystemRow, _: unknown, { loaders }) =>
-      loaders.vehicleTypesOfCoop.load(system.platform_cooperative_id),
-    freeFloating: (system: GbfsSystemRow, _: unknown, { loaders }) =>
-      loaders.freeFloatingOfCoop.load(system.platform_cooperative_id),
+    systemId: (system) => system.system_id,
+    languages: (system) => JSON.parse(system.languages) as string[],
+    openingHours: (system) => system.opening_hours,
+    licenseId: (system) => system.license_id,
+    licenseUrl: (system) => system.license_url,
+    attributionOrganizationName: (system) => system.attribution_organization_name,
+    attributionUrl: (system) => system.attribution_url,
+    importedVersion: (system) => system.source_version,
+    operationalFeedUrl: (system) => system.operational_feed_url ?? null,
+    updatedAt: (system) => system.updated_at,
+    vehicleTypes: (system, _, { loaders }) => loaders.vehicleTypesOfCoop.load(system.platform_cooperative_id),
+    freeFloating: (system, _, { loaders }) => loaders.freeFloatingOfCoop.load(system.platform_cooperative_id),
   },
   VehicleType: {
-    id: (type: GbfsVehicleTypeRow) => type.vehicle_type_id,
-    formFactor: (type: GbfsVehicleTypeRow) => type.form_factor,
-    propulsionType: (type: GbfsVehicleTypeRow) => type.propulsion_type,
-    maxRangeMeters: (type: GbfsVehicleTypeRow) => type.max_range_meters,
+    id: (type) => type.vehicle_type_id,
+    formFactor: (type) => type.form_factor,
+    propulsionType: (type) => type.propulsion_type,
+    maxRangeMeters: (type) => type.max_range_meters,
   },
   SharingHub: {
-    stationId: (hub: SharingHubRow) => hub.station_id,
-    postCode: (hub: SharingHubRow) => hub.post_code,
-    isVirtual: (hub: SharingHubRow) => asBoolean(hub.is_virtual_station),
-    availability: async (hub: SharingHubRow, _: unknown, { loaders }) => {
+    stationId: (hub) => hub.station_id,
+    postCode: (hub) => hub.post_code,
+    isVirtual: (hub) => asBoolean(hub.is_virtual_station),
+    availability: async (hub, _, { loaders }) => {
       const [status, byKind] = await Promise.all([loaders.hubStatus.load(hub.id), loaders.hubKindCounts.load(hub.id)]);
       return status ? { status, byKind } : null;
     },
   },
   HubAvailability: {
-    vehiclesAvailable: ({ status }: { status: SharingHubStatusRow }) => status.vehicles_available,
-    docksAvailable: ({ status }: { status: SharingHubStatusRow }) => status.docks_available,
-    byKind: ({ byKind }: { byKind: { kind: string; count: number }[] }) => byKind,
-    isInstalled: ({ status }: { status: SharingHubStatusRow }) => asBoolean(status.is_installed),
-    isRenting: ({ status }: { status: SharingHubStatusRow }) => asBoolean(status.is_renting),
-    isReturning: ({ status }: { status: SharingHubStatusRow }) => asBoolean(status.is_returning),
-    reportedAt: ({ status }: { status: SharingHubStatusRow }) => status.last_reported,
+    vehiclesAvailable: ({ status }) => status.vehicles_available,
+    docksAvailable: ({ status }) => status.docks_available,
+    byKind: ({ byKind }) => byKind,
+    isInstalled: ({ status }) => asBoolean(status.is_installed),
+    isRenting: ({ status }) => asBoolean(status.is_renting),
+    isReturning: ({ status }) => asBoolean(status.is_returning),
+    reportedAt: ({ status }) => status.last_reported,
   },
   SharedAsset: {
-    __resolveReference: (ref: IdArgs, { loaders }) => loaders.sharedAsset.load(ref.id),
-    commissionedOn: (asset: SharedAssetRow) => asset.commissioned_on,
-    decommissionedOn: (asset: SharedAssetRow) => asset.decommissioned_on,
-    platformCooperative: (asset: SharedAssetRow, _: unknown, { loaders }) =>
-      loaders.platformCooperative.load(asset.platform_cooperative_id),
+    __resolveReference: (ref, { loaders }) => loaders.sharedAsset.load(ref.id),
+    commissionedOn: (asset) => asset.commissioned_on,
+    decommissionedOn: (asset) => asset.decommissioned_on,
+    platformCooperative: async (asset, _, { loaders }) =>
+      required(await loaders.platformCooperative.load(asset.platform_cooperative_id), `co-op of ${asset.id}`),
   },
   City: {
     // The league owns cities; a reference here only needs its id.
-    __resolveReference: (ref: IdArgs) => ref,
-    platformCooperatives: (city: IdArgs, _: unknown, { loaders }) => loaders.coopsOfCity.load(city.id),
+    __resolveReference: (ref) => ref,
+    platformCooperatives: (city, _, { loaders }) => loaders.coopsOfCity.load(city.id),
     sharing: async (city: IdArgs, { period }: { period: Period }, context) => {
       const coops = await context.loaders.coopsOfCity.load(city.id);
       return sharingOfCoops(
@@ -125,7 +114,7 @@ export const resolvers: Resolvers<CoopLoaders> = {
         context,
       );
     },
-    annualSharing: async (city: IdArgs, _: unknown, { loaders }) => {
+    annualSharing: async (city, _, { loaders }) => {
       const coops = await loaders.coopsOfCity.load(city.id);
       const perCoop = present(await loaders.annualOfCoop.loadMany(coops.map((coop) => coop.id)));
       // Only years with a visible bin are listed (rule 2), so every entry has a figure.
@@ -138,7 +127,7 @@ export const resolvers: Resolvers<CoopLoaders> = {
   },
   CommonsApplication: {
     // The depository owns applications; a reference here only needs its id.
-    __resolveReference: (ref: IdArgs) => ref,
-    deployments: (app: IdArgs, _: unknown, { loaders }) => loaders.coopsOfApplication.load(app.id),
+    __resolveReference: (ref) => ref,
+    deployments: (app, _, { loaders }) => loaders.coopsOfApplication.load(app.id),
   },
 };

@@ -1,8 +1,7 @@
 import { requireScope } from '../../../lib/auth.js';
-import type { Resolvers } from '../../../lib/subgraph.js';
 import { ingestUsage } from '../db/writes.js';
 import type { UsageEventInput } from '../ingest.js';
-import type { CoopLoaders } from '../loaders.js';
+import type { MutationResolvers } from '../generated/resolvers.js';
 
 /** The arguments of `Mutation.ingestUsage`. */
 interface IngestUsageArgs {
@@ -10,7 +9,7 @@ interface IngestUsageArgs {
 }
 
 /** The coop subgraph's writes: each checks the caller's token before anything is read or written. */
-export const mutations: Resolvers<CoopLoaders>['Mutation'] = {
+export const mutations: MutationResolvers = {
   ingestUsage: async (_: unknown, { input }: IngestUsageArgs, { viewer, db, logger }) => {
     requireScope(viewer, 'coop-operator', input.platformCooperativeId);
     const outcome = await ingestUsage(db, input.platformCooperativeId, input.events);

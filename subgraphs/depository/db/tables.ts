@@ -1,4 +1,5 @@
 /** Row types of the depository database, one per table, exactly as stored. */
+import type { AdaptationStatus } from '../generated/resolvers.js';
 
 export interface ApplicationRow {
   id: string;
@@ -32,8 +33,8 @@ export interface AdaptationRow {
   city_id: string;
   title: string;
   description: string;
-  /** An AdaptationStatus enum value, stored as its name. */
-  status: string;
+  /** An AdaptationStatus enum value, stored as its name (the writes store no other). */
+  status: AdaptationStatus;
   /** ISO date, YYYY-MM-DD. */
   created_on: string;
   /** Not known to exist (migration 0003); proposed and imported adaptations are false. */

@@ -11,6 +11,7 @@ import { BadInputError, ErrorCode } from '../../../lib/errors.js';
 import type { SubgraphContext } from '../../../lib/subgraph.js';
 import type { AdaptationRow } from '../db/tables.js';
 import * as w from '../db/writes.js';
+import type { MutationResolvers } from '../generated/resolvers.js';
 import type { DepositoryLoaders } from '../loaders.js';
 import { parseInput } from '../../../lib/validate.js';
 import {
@@ -65,7 +66,7 @@ function requireViewer(viewer: Viewer | null): Viewer {
   return viewer;
 }
 
-export const Mutation = {
+export const Mutation: MutationResolvers = {
   async publishRelease(_: unknown, { input }: { input: PublishReleaseInput }, { db, loaders, viewer }: Context) {
     requireScope(viewer, 'depository-maintainer', input.applicationId);
     const checked = parseInput(publishReleaseInput, input);

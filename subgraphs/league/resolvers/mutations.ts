@@ -6,13 +6,14 @@
 import { requireScope } from '../../../lib/auth.js';
 import type { SubgraphContext } from '../../../lib/subgraph.js';
 import * as w from '../db/writes.js';
+import type { MutationResolvers } from '../generated/resolvers.js';
 import type { LeagueLoaders } from '../loaders.js';
 import { parseInput } from '../../../lib/validate.js';
 import { recordPledgeInput, type RecordPledgeInput } from './validate.js';
 
 type Context = SubgraphContext<LeagueLoaders>;
 
-export const Mutation = {
+export const Mutation: MutationResolvers = {
   async recordPledge(_: unknown, { input }: { input: RecordPledgeInput }, { db, loaders, viewer }: Context) {
     requireScope(viewer, 'city-admin', input.cityId);
     const checked = parseInput(recordPledgeInput, input);

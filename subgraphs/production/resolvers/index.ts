@@ -1,18 +1,11 @@
 import { requireScope } from '../../../lib/auth.js';
 import { BadInputError } from '../../../lib/errors.js';
-import { parsePage, type PageArgs } from '../../../lib/pagination.js';
-import { asBoolean, reference } from '../../../lib/resolvers.js';
+import { parsePage } from '../../../lib/pagination.js';
+import { asBoolean, reference, required } from '../../../lib/resolvers.js';
 import { DateScalar } from '../../../lib/scalars.js';
-import type { Resolvers } from '../../../lib/subgraph.js';
-import type { EmissionFactorCategory } from '../domain.js';
 import * as q from '../db/queries.js';
-import type {
-  BillOfMaterialsLineRow,
-  EmissionFactorRow,
-  OpenCooperativeRow,
-  OpenDesignRow,
-  ProductionRunRow,
-} from '../db/tables.js';
+import type { BillOfMaterialsLineRow, EmissionFactorRow } from '../db/tables.js';
+import type { Resolvers } from '../generated/resolvers.js';
 import {
   MAX_YEAR,
   MIN_YEAR,
@@ -23,28 +16,15 @@ import {
   isFootprintYear,
   kgCO2ePerPassengerKm,
   lineKgCO2e,
-  type AnnualSharingFigure,
-  type Footprint,
 } from '../footprint.js';
 import { cityYearKey, runUnitKey, unitEmbodiedKey, type ProductionLoaders } from '../loaders.js';
 import { recordProductionRun, type RecordProductionRunInput } from '../record-run.js';
+import type { CityFootprint } from './parents.js';
 import { decideAssetOrigin, decideDelivery, type Decision } from '../consent.js';
 import type { OwnerAccess } from '../owners.js';
 import type { SubgraphContext } from '../../../lib/subgraph.js';
 import { parseInput } from '../../../lib/validate.js';
 import { assetDecisionSchema, deliveryDecisionSchema } from './validate.js';
-
-type IdArgs = { id: string };
-
-/**
- * A City as the gateway sends it: its key, plus the fields `footprint` @requires from the
- * league (population) and coop (annualSharing) subgraphs when that field is asked for.
- */
-interface CityRepresentation {
-  id: string;
-  population?: number | null;
-  annualSharing?: AnnualSharingFigure[] | null;
-}
 
 type Context = SubgraphContext<ProductionLoaders>;
 
@@ -61,7 +41,7 @@ const deliveryDecision =
     const { runId } = parseInput(deliveryDecisionSchema, args, '');
     const admin = await decideDelivery(db, viewer, runId, decision);
     logger.info({ runId, decision, subject: admin.subject }, 'production run delivery answered');
-    return { run: await loaders.productionRun.load(runId) };
+    return { run: required(await loaders.productionRun.load(runId), runId) };
   };
 
 /** A resolver for `confirmAssetOrigin` or `declineAssetOrigin`. */
@@ -71,34 +51,34 @@ const assetDecision =
     const { db, loaders, viewer, logger } = context;
     const operator = await decideAssetOrigin(db, ownerAccess(context), viewer, runId, assetIds, decision);
     logger.info({ runId, assetIds, decision, subject: operator.subject }, 'production run asset claims answered');
-    return { run: await loaders.productionRun.load(runId) };
+    return { run: required(await loaders.productionRun.load(runId), runId) };
   };
-/** A footprint as `City.footprint` returns it: the figures, plus the city `estimatedFactors` looks up. */
-interface CityFootprint extends Footprint {
-  cityId: string;
+/** The emission factor a bill-of-materials line points at; its foreign key promises one. */
+async function factorOfLine(line: BillOfMaterialsLineRow, loaders: ProductionLoaders): Promise<EmissionFactorRow> {
+  return required(await loaders.emissionFactor.load(line.emission_factor_id), `emission factor of ${line.design_id}`);
 }
 
-export const resolvers: Resolvers<ProductionLoaders> = {
+export const resolvers: Resolvers = {
   Date: DateScalar,
   Query: {
-    openCooperative: (_: unknown, { id }: IdArgs, { loaders }) => loaders.openCooperative.load(id),
-    openCooperatives: (_: unknown, args: PageArgs & { cityId?: string | null }, { db, settings }) =>
+    openCooperative: (_, { id }, { loaders }) => loaders.openCooperative.load(id),
+    openCooperatives: (_, args, { db, settings }) =>
       q.listOpenCooperatives(db, parsePage(args, settings.maxPageSize), args.cityId),
-    openDesign: (_: unknown, { id }: IdArgs, { loaders }) => loaders.openDesign.load(id),
-    openDesigns: (_: unknown, args: PageArgs & q.OpenDesignFilter, { db, settings }) =>
+    openDesign: (_, { id }, { loaders }) => loaders.openDesign.load(id),
+    openDesigns: (_, args, { db, settings }) =>
       q.listOpenDesigns(db, parsePage(args, settings.maxPageSize), {
         assetKind: args.assetKind,
         openHardware: args.openHardware,
       }),
-    productionRun: (_: unknown, { id }: IdArgs, { loaders }) => loaders.productionRun.load(id),
-    productionRuns: (_: unknown, args: PageArgs & q.ProductionRunFilter, { db, settings }) =>
+    productionRun: (_, { id }, { loaders }) => loaders.productionRun.load(id),
+    productionRuns: (_, args, { db, settings }) =>
       q.listProductionRuns(db, parsePage(args, settings.maxPageSize), {
         cityId: args.cityId,
         platformCooperativeId: args.platformCooperativeId,
         deliveryStatus: args.deliveryStatus,
         claimStatus: args.claimStatus,
       }),
-    emissionFactors: (_: unknown, args: PageArgs & { category?: EmissionFactorCategory | null }, { db, settings }) =>
+    emissionFactors: (_, args, { db, settings }) =>
       q.listEmissionFactors(db, parsePage(args, settings.maxPageSize), args.category),
   },
   Mutation: {
@@ -112,7 +92,7 @@ export const resolvers: Resolvers<ProductionLoaders> = {
         'production run recorded',
       );
       // Read back through the loaders, so the payload is the stored row with the usual resolvers.
-      return { run: await loaders.productionRun.load(id) };
+      return { run: required(await loaders.productionRun.load(id), id) };
     },
     confirmDelivery: deliveryDecision('CONFIRMED'),
     declineDelivery: deliveryDecision('DECLINED'),
@@ -120,95 +100,91 @@ export const resolvers: Resolvers<ProductionLoaders> = {
     declineAssetOrigin: assetDecision('DECLINED'),
   },
   OpenCooperative: {
-    __resolveReference: (ref: IdArgs, { loaders }) => loaders.openCooperative.load(ref.id),
-    foundedYear: (coop: OpenCooperativeRow) => coop.founded_year,
-    illustrative: (coop: OpenCooperativeRow) => asBoolean(coop.illustrative),
-    city: (coop: OpenCooperativeRow) => reference('City', coop.city_id),
-    designs: (coop: OpenCooperativeRow, _: unknown, { loaders }) => loaders.designsOfCooperative.load(coop.id),
-    productionRuns: (coop: OpenCooperativeRow, _: unknown, { loaders }) =>
-      loaders.productionRunsOfCooperative.load(coop.id),
+    __resolveReference: (ref, { loaders }) => loaders.openCooperative.load(ref.id),
+    foundedYear: (coop) => coop.founded_year,
+    illustrative: (coop) => asBoolean(coop.illustrative),
+    city: (coop) => reference('City', coop.city_id),
+    designs: (coop, _, { loaders }) => loaders.designsOfCooperative.load(coop.id),
+    productionRuns: (coop, _, { loaders }) => loaders.productionRunsOfCooperative.load(coop.id),
   },
   OpenDesign: {
-    __resolveReference: (ref: IdArgs, { loaders }) => loaders.openDesign.load(ref.id),
-    assetKind: (design: OpenDesignRow) => design.asset_kind,
-    openHardware: (design: OpenDesignRow) => asBoolean(design.open_hardware),
-    licenseNote: (design: OpenDesignRow) => design.license_note,
-    repositoryUrl: (design: OpenDesignRow) => design.repository_url,
-    manufacturingEnergyKwh: (design: OpenDesignRow) => design.manufacturing_energy_kwh,
-    transportKm: (design: OpenDesignRow) => design.transport_km,
-    technologyReadinessLevel: (design: OpenDesignRow) => design.technology_readiness_level,
-    documentationReadinessLevel: (design: OpenDesignRow) => design.documentation_readiness_level,
-    forkOf: (design: OpenDesignRow) => design.fork_of,
-    illustrative: (design: OpenDesignRow) => asBoolean(design.illustrative),
-    billOfMaterials: (design: OpenDesignRow, _: unknown, { loaders }) =>
-      loaders.billOfMaterialsOfDesign.load(design.id),
-    massKg: async (design: OpenDesignRow, _: unknown, { loaders }) =>
+    __resolveReference: (ref, { loaders }) => loaders.openDesign.load(ref.id),
+    assetKind: (design) => design.asset_kind,
+    openHardware: (design) => asBoolean(design.open_hardware),
+    licenseNote: (design) => design.license_note,
+    repositoryUrl: (design) => design.repository_url,
+    manufacturingEnergyKwh: (design) => design.manufacturing_energy_kwh,
+    transportKm: (design) => design.transport_km,
+    technologyReadinessLevel: (design) => design.technology_readiness_level,
+    documentationReadinessLevel: (design) => design.documentation_readiness_level,
+    forkOf: (design) => design.fork_of,
+    illustrative: (design) => asBoolean(design.illustrative),
+    billOfMaterials: (design, _, { loaders }) => loaders.billOfMaterialsOfDesign.load(design.id),
+    massKg: async (design, _, { loaders }) =>
       designMassKg((await loaders.billOfMaterialsOfDesign.load(design.id)).map((line) => ({ massKg: line.mass_kg }))),
-    embodiedKgCO2e: (design: OpenDesignRow, _: unknown, { loaders }) =>
+    embodiedKgCO2e: (design, _, { loaders }) =>
       loaders.unitEmbodied.load(
         unitEmbodiedKey(design.id, REFERENCE_ELECTRICITY_FACTOR_ID, REFERENCE_FREIGHT_FACTOR_ID),
       ),
-    builtBy: (design: OpenDesignRow, _: unknown, { loaders }) => loaders.buildersOfDesign.load(design.id),
+    builtBy: (design, _, { loaders }) => loaders.buildersOfDesign.load(design.id),
   },
   BillOfMaterialsLine: {
-    material: async (line: BillOfMaterialsLineRow, _: unknown, { loaders }) =>
-      (await loaders.emissionFactor.load(line.emission_factor_id))?.name,
-    massKg: (line: BillOfMaterialsLineRow) => line.mass_kg,
-    emissionFactor: (line: BillOfMaterialsLineRow, _: unknown, { loaders }) =>
-      loaders.emissionFactor.load(line.emission_factor_id),
-    kgCO2e: async (line: BillOfMaterialsLineRow, _: unknown, { loaders }) => {
-      const factor = await loaders.emissionFactor.load(line.emission_factor_id);
-      return factor && lineKgCO2e({ massKg: line.mass_kg, kgCO2ePerKg: factor.kg_co2e_per_unit });
+    material: async (line, _, { loaders }) => (await factorOfLine(line, loaders)).name,
+    massKg: (line) => line.mass_kg,
+    emissionFactor: (line, _, { loaders }) => factorOfLine(line, loaders),
+    kgCO2e: async (line, _, { loaders }) => {
+      const factor = await factorOfLine(line, loaders);
+      return lineKgCO2e({ massKg: line.mass_kg, kgCO2ePerKg: factor.kg_co2e_per_unit });
     },
   },
   ProductionRun: {
-    __resolveReference: (ref: IdArgs, { loaders }) => loaders.productionRun.load(ref.id),
-    cooperative: (run: ProductionRunRow, _: unknown, { loaders }) => loaders.openCooperative.load(run.cooperative_id),
-    design: (run: ProductionRunRow, _: unknown, { loaders }) => loaders.openDesign.load(run.design_id),
-    completedOn: (run: ProductionRunRow) => run.completed_on,
-    city: (run: ProductionRunRow) => reference('City', run.city_id),
-    platformCooperative: (run: ProductionRunRow) => reference('PlatformCooperative', run.platform_cooperative_id),
-    electricityFactor: (run: ProductionRunRow, _: unknown, { loaders }) =>
-      loaders.emissionFactor.load(run.electricity_factor_id),
-    freightFactor: (run: ProductionRunRow, _: unknown, { loaders }) =>
-      loaders.emissionFactor.load(run.freight_factor_id),
-    embodiedKgCO2e: async (run: ProductionRunRow, _: unknown, { loaders }) =>
-      run.units * (await loaders.unitEmbodied.load(runUnitKey(run))),
-    assets: async (run: ProductionRunRow, _: unknown, { loaders }) =>
+    __resolveReference: (ref, { loaders }) => loaders.productionRun.load(ref.id),
+    cooperative: async (run, _, { loaders }) =>
+      required(await loaders.openCooperative.load(run.cooperative_id), `cooperative of ${run.id}`),
+    design: async (run, _, { loaders }) =>
+      required(await loaders.openDesign.load(run.design_id), `design of ${run.id}`),
+    completedOn: (run) => run.completed_on,
+    city: (run) => reference('City', run.city_id),
+    platformCooperative: (run) => reference('PlatformCooperative', run.platform_cooperative_id),
+    electricityFactor: async (run, _, { loaders }) =>
+      required(await loaders.emissionFactor.load(run.electricity_factor_id), `electricity factor of ${run.id}`),
+    freightFactor: async (run, _, { loaders }) =>
+      required(await loaders.emissionFactor.load(run.freight_factor_id), `freight factor of ${run.id}`),
+    embodiedKgCO2e: async (run, _, { loaders }) => run.units * (await loaders.unitEmbodied.load(runUnitKey(run))),
+    assets: async (run, _, { loaders }) =>
       (await loaders.assetsOfRun.load(run.id)).map((row) => reference('SharedAsset', row.asset_id)),
-    delivery: (run: ProductionRunRow) => ({ city: reference('City', run.city_id), status: run.delivery_status }),
-    assetClaims: async (run: ProductionRunRow, _: unknown, { loaders }) =>
+    delivery: (run) => ({ city: reference('City', run.city_id), status: run.delivery_status }),
+    assetClaims: async (run, _, { loaders }) =>
       (await loaders.claimsOfRun.load(run.id)).map((claim) => ({
         asset: reference('SharedAsset', claim.asset_id),
         status: claim.status,
       })),
   },
   EmissionFactor: {
-    __resolveReference: (ref: IdArgs, { loaders }) => loaders.emissionFactor.load(ref.id),
-    kgCO2ePerUnit: (factor: EmissionFactorRow) => factor.kg_co2e_per_unit,
-    kgCO2ePerPassengerKm: (factor: EmissionFactorRow) =>
+    __resolveReference: (ref, { loaders }) => loaders.emissionFactor.load(ref.id),
+    kgCO2ePerUnit: (factor) => factor.kg_co2e_per_unit,
+    kgCO2ePerPassengerKm: (factor) =>
       kgCO2ePerPassengerKm({
         category: factor.category,
         unit: factor.unit,
         kgCO2ePerUnit: factor.kg_co2e_per_unit,
         occupancy: factor.occupancy,
       }),
-    sourceUrl: (factor: EmissionFactorRow) => factor.source_url,
-    estimate: (factor: EmissionFactorRow) => asBoolean(factor.estimate),
-    sourceReference: (factor: EmissionFactorRow) => factor.source_reference,
-    publishedValue: (factor: EmissionFactorRow) => factor.published_value,
-    tracedIn: (factor: EmissionFactorRow) => factor.traced_in,
+    sourceUrl: (factor) => factor.source_url,
+    estimate: (factor) => asBoolean(factor.estimate),
+    sourceReference: (factor) => factor.source_reference,
+    publishedValue: (factor) => factor.published_value,
+    tracedIn: (factor) => factor.traced_in,
   },
   Footprint: {
-    estimatedFactors: (figure: CityFootprint, _: unknown, { loaders }) =>
+    estimatedFactors: (figure, _, { loaders }) =>
       loaders.estimatedFactorsOfCityYear.load(cityYearKey(figure.cityId, figure.year)),
   },
   City: {
     // The league owns cities; the representation already carries what `footprint` @requires.
-    __resolveReference: (ref: CityRepresentation) => ref,
-    openCooperatives: (city: CityRepresentation, _: unknown, { loaders }) =>
-      loaders.openCooperativesOfCity.load(city.id),
-    footprint: async (city: CityRepresentation, { year }: { year: number }, { loaders }) => {
+    __resolveReference: (ref) => ref,
+    openCooperatives: (city, _, { loaders }) => loaders.openCooperativesOfCity.load(city.id),
+    footprint: async (city, { year }, { loaders }) => {
       if (!isFootprintYear(year)) {
         throw new BadInputError('year', `must be an integer from ${MIN_YEAR} to ${MAX_YEAR}, got ${year}.`);
       }
@@ -224,9 +200,9 @@ export const resolvers: Resolvers<ProductionLoaders> = {
   },
   SharedAsset: {
     // The coop subgraph owns shared assets; here only the id matters.
-    __resolveReference: (ref: IdArgs) => ref,
-    origin: (asset: IdArgs, _: unknown, { loaders }) => loaders.originOfAsset.load(asset.id),
-    embodiedKgCO2e: async (asset: IdArgs, _: unknown, { loaders }) => {
+    __resolveReference: (ref) => ref,
+    origin: (asset, _, { loaders }) => loaders.originOfAsset.load(asset.id),
+    embodiedKgCO2e: async (asset, _, { loaders }) => {
       const run = await loaders.originOfAsset.load(asset.id);
       return run && loaders.unitEmbodied.load(runUnitKey(run));
     },
