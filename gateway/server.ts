@@ -18,6 +18,7 @@ import { verifyAuthorization } from '../lib/auth.js';
 import type { Secrets } from '../lib/secrets.js';
 import { SubgraphDataSource, createSubgraphAgent, type GatewayContext } from './datasource.js';
 import { createCatalogHandler } from './catalog/index.js';
+import { createRecordHandler } from './records.js';
 import { createGbfsProxy } from './gbfs.js';
 import { gatewayExecutor } from './catalog/execute.js';
 import { costLimit } from './cost-limit.js';
@@ -191,7 +192,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const body = { status: !loaded ? 'starting' : allUp ? 'ready' : 'degraded', supergraph: loaded, subgraphs };
     return { status: loaded ? 200 : 503, body: JSON.stringify(body) };
   };
-  // The gateway's one route table: pages, open data and GBFS, then /health, /ready, /metrics, /graphql.
+  // The gateway's one route table: pages, open data (catalogue, files, record documents) and GBFS, then /health, /ready, /metrics, /graphql.
   const server = createServiceServer({
     apollo,
     metrics: options.metrics,
@@ -203,6 +204,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     handlers: [
       ...createWebHandler({ explorer: options.explorer ?? options.introspection, logger: options.logger }),
       ...catalog,
+      ...createRecordHandler({
+        executorFor: gatewayExecutor(apollo),
+        admit: rateLimit,
+        maxAgeSeconds: catalogSettings.maxAgeSeconds,
+        logger: options.logger,
+      }),
       ...createGbfsProxy({
         coopUrl: options.subgraphUrls.coop,
         subgraphSecret: options.secrets.subgraphSecret,

@@ -20,12 +20,11 @@ import {
 } from '../../subgraphs/coop/interop/gbfs-export.js';
 import { parseMdsTrips } from '../../subgraphs/coop/interop/mds.js';
 import { migrations as depositoryMigrations } from '../../subgraphs/depository/db/migrations/index.js';
+import { importPubliccodeDocument, loadPubliccodeExports } from '../../subgraphs/depository/interop/apply.js';
 import {
-  PROVISIONING_DOMAINS,
-  importPubliccodeDocument,
-  loadPubliccodeExports,
-} from '../../subgraphs/depository/interop/apply.js';
-import {
+  DOMAIN_WORDS_TEXT,
+  domainOfCategories,
+  domainOfWord,
   parsePubliccode,
   toPubliccodeYaml,
   type PubliccodeParse,
@@ -122,10 +121,10 @@ function checkOptions(kind: ImportKind, options: ImportOptions): void {
   if (kind === 'mds-trips' && !options.coop) throw new UsageError('mds-trips needs --coop <platform co-op id>');
   if (kind !== 'mds-trips' && kind !== 'gbfs' && options.coop)
     throw new UsageError('--coop applies to mds-trips and gbfs only');
-  if (options.domain !== undefined && (kind !== 'publiccode' || !PROVISIONING_DOMAINS.includes(options.domain))) {
-    throw new UsageError(`--domain applies to publiccode and must be one of ${PROVISIONING_DOMAINS.join(', ')}`);
+  if (options.domain !== undefined && (kind !== 'publiccode' || !domainOfWord(options.domain))) {
+    throw new UsageError(`--domain applies to publiccode and must be one of ${DOMAIN_WORDS_TEXT}`);
   }
-  if (options.assetKind !== undefined && (kind !== 'okh' || !ASSET_KINDS.includes(options.assetKind))) {
+  if (options.assetKind !== undefined && (kind !== 'okh' || !ASSET_KINDS.includes(options.assetKind.toUpperCase()))) {
     throw new UsageError(`--asset-kind applies to okh and must be one of ${ASSET_KINDS.join(', ')}`);
   }
 }
@@ -190,13 +189,16 @@ async function importPubliccodeFiles(files: readonly string[], options: ImportOp
           notes: [],
         });
       } else {
-        report.records.push(
-          await importPubliccodeDocument(db, entry.parse!.document, {
-            directory,
-            domain: options.domain,
-            now: options.now,
-          }),
-        );
+        const document = entry.parse!.document;
+        // --domain first, then what the categories name; the scope, when it names one, wins in apply.
+        const domain =
+          options.domain !== undefined
+            ? domainOfWord(options.domain)
+            : (domainOfCategories(document.categories) ?? undefined);
+        const record = await importPubliccodeDocument(db, document, { directory, domain, now: options.now });
+        if (record.status === 'rejected' && !domain && record.reason?.includes('domain:'))
+          record.notes.push(`--domain accepts ${DOMAIN_WORDS_TEXT}`);
+        report.records.push(record);
       }
       reports.set(entry.file, report);
     }
@@ -229,9 +231,17 @@ async function importOkhFiles(files: readonly string[], options: ImportOptions):
         await reportOf(file, async () => {
           const format = file.toLowerCase().endsWith('.toml') ? 'toml' : 'v1';
           const parse = parseOkh(readFile(file), format);
-          const records: RecordReport[] = parse.ok
-            ? await importOkhDocument(db, parse.document, { assetKind: options.assetKind })
-            : [{ key: parse.key, status: 'rejected', reason: parse.problems.join('; '), notes: [] }];
+          if (!parse.ok)
+            return {
+              records: [{ key: parse.key, status: 'rejected', reason: parse.problems.join('; '), notes: [] }],
+              notes: [],
+            };
+          // --asset-kind first, then the kind the manifest's words name (okh-mapping.ts).
+          const assetKind = options.assetKind?.toUpperCase() ?? parse.document.assetKind ?? undefined;
+          const records = await importOkhDocument(db, parse.document, { assetKind });
+          records[0]!.notes.unshift(...(parse.document.notes ?? []));
+          if (!options.assetKind && assetKind && records[0]!.status === 'created')
+            records[0]!.notes.push(`asset kind ${assetKind}, from the manifest's words (--asset-kind sets another)`);
           return { records, notes: [] };
         }),
       );

@@ -84,7 +84,7 @@ describe('npm run import / export', () => {
       expect(files.flatMap((file) => file.records.map((record) => record.status))).toEqual(Array(9).fill('unchanged'));
       const single = run('export', 'publiccode', 'muniride', '--base-url', 'https://graph.example.org');
       expect(single.code).toBe(0);
-      expect(single.stdout).toMatch(/^url: https:\/\/graph\.example\.org\/graphql\?query=/m);
+      expect(single.stdout).toMatch(/^url: https:\/\/graph\.example\.org\/data\/applications\/muniride\.json$/m);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
