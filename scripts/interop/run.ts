@@ -12,6 +12,7 @@ import { migrateToLatest, openDatabase, type Migration } from '../../lib/db.js';
 import { RefusedFileError, type FileReport, type LeagueDirectory, type RecordReport } from '../../lib/interop.js';
 import { migrations as coopMigrations } from '../../subgraphs/coop/db/migrations/index.js';
 import { importGbfs, importMdsTrips } from '../../subgraphs/coop/interop/apply.js';
+import { checkCoopSharesVehicles } from '../../subgraphs/coop/interop/gbfs-fit.js';
 import { parseGbfsSystem, parseLoneStationStatus, type GbfsParse } from '../../subgraphs/coop/interop/gbfs.js';
 import {
   GbfsNotPublishedError,
@@ -320,13 +321,14 @@ async function importGbfsTargets(targets: readonly GbfsTarget[], options: Import
     const reports: FileReport[] = [];
     for (const target of targets) {
       reports.push(
-        await reportOf(target.file, () =>
-          importGbfs(db, readGbfsTarget(target), {
+        await reportOf(target.file, async () => {
+          if (options.coop) await checkCoopSharesVehicles(db, options.coop);
+          return importGbfs(db, readGbfsTarget(target), {
             coop: options.coop,
             now: options.now,
             onProgress: options.onProgress,
-          }),
-        ),
+          });
+        }),
       );
     }
     return reports;
