@@ -19,6 +19,7 @@ import type { Secrets } from '../lib/secrets.js';
 import { SubgraphDataSource, createSubgraphAgent, type GatewayContext } from './datasource.js';
 import { createCatalogHandler } from './catalog/index.js';
 import { createRecordHandler } from './records.js';
+import { authRefusalStatus } from './auth-status.js';
 import { createGbfsProxy } from './gbfs.js';
 import { gatewayExecutor } from './catalog/execute.js';
 import { costLimit } from './cost-limit.js';
@@ -156,6 +157,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         metrics,
       }),
       rejectedOperationsAre400(metrics),
+      authRefusalStatus<GatewayContext>(),
       operationGuard<GatewayContext>(),
       boundedWork(limits, metrics),
       ...(redis ? [responseCache(redis.client, limits.maxAnswerBytes)] : []),
@@ -177,7 +179,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
    */
   const bodyLimit = async (req: http.IncomingMessage): Promise<number> => {
     try {
-      const viewer = await verifyAuthorization(options.secrets.authSecret, req.headers.authorization);
+      const viewer = await verifyAuthorization(options.secrets.authSecret, req.headers.authorization, {
+        explain: !options.production,
+      });
       return viewer ? limits.maxWriteBodyBytes : limits.maxBodyBytes;
     } catch (error) {
       throw new RequestRefusal(401, (error as Error).message, 'unauthenticated', {}, 'UNAUTHENTICATED');
