@@ -14,7 +14,7 @@ const CITY_REPORT_FIELDS = `
     sharing(period: { from: $from, to: $to }) { uses utilizationRate avoidedKgCO2e suppressed }
     footprint(year: $year) { embodiedKgCO2e avoidedKgCO2e netKgCO2e perCapitaKgCO2e methodology }`;
 
-/** design.md's city report, verbatim. */
+/** the README's CityReport, verbatim. */
 export const CITY_REPORT = `
   query CityReport($id: ID!, $from: Date!, $to: Date!, $year: Int!) {
     city(id: $id) { ${CITY_REPORT_FIELDS} }
