@@ -11,13 +11,16 @@
  * (`<base-url>/data/applications/<id>.json`), as the standards demand a URL and the import
  * reads it back as the same record; GBFS feeds name each other at
  * `<base-url>/gbfs/<co-op id>/<feed>.json`, where the gateway serves them.
+ *
+ * Exit code 0 when every file was written, 1 when the data cannot give what was asked (an id
+ * no record has, a co-op that publishes no GBFS feeds), 2 for a usage error.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, SUBGRAPH_NAMES } from '../lib/config.js';
 import { isWebUrl } from '../lib/interop.js';
-import { EXPORT_KINDS, UsageError, runExport, type ExportKind } from './interop/run.js';
+import { DataConditionError, EXPORT_KINDS, UsageError, runExport, type ExportKind } from './interop/run.js';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -65,6 +68,9 @@ try {
   if (error instanceof UsageError) {
     console.error(error.message);
     process.exitCode = 2;
+  } else if (error instanceof DataConditionError) {
+    console.error(error.message);
+    process.exitCode = 1;
   } else {
     console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     process.exitCode = 1;

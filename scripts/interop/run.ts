@@ -43,6 +43,12 @@ export type ExportKind = (typeof EXPORT_KINDS)[number];
 /** A problem with the command line itself: reported with exit code 2, nothing read or written. */
 export class UsageError extends Error {}
 
+/**
+ * A well-formed command the data cannot satisfy (an id no record has, a co-op that publishes
+ * no GBFS feeds): reported with exit code 1, like a rejected record, nothing written.
+ */
+export class DataConditionError extends Error {}
+
 const MIGRATIONS: Partial<Record<SubgraphName, Record<string, Migration>>> = {
   depository: depositoryMigrations,
   production: productionMigrations,
@@ -404,7 +410,7 @@ async function exportGbfs(options: ExportOptions): Promise<ExportedFile[]> {
       try {
         feeds = await buildGbfsFeeds(db, coopId, exportOptions);
       } catch (error) {
-        if (error instanceof GbfsNotPublishedError) throw new UsageError(error.message);
+        if (error instanceof GbfsNotPublishedError) throw new DataConditionError(error.message);
         throw error;
       }
       for (const [feed, document] of Object.entries(feeds)) {
@@ -419,5 +425,5 @@ async function exportGbfs(options: ExportOptions): Promise<ExportedFile[]> {
 
 function missingIds(wanted: readonly string[] | undefined, found: readonly string[]): void {
   const missing = (wanted ?? []).filter((id) => !found.includes(id));
-  if (missing.length > 0) throw new UsageError(`nothing to export with id ${missing.join(', ')}`);
+  if (missing.length > 0) throw new DataConditionError(`nothing to export with id ${missing.join(', ')}`);
 }

@@ -62,6 +62,26 @@ describe('npm run import / export', () => {
     expect(run('export', 'okh')).toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run export') });
   });
 
+  it('exits 1, not the usage code 2, when the data cannot give what a well-formed command asks', () => {
+    expect(run('export', 'publiccode', 'no-such-app')).toMatchObject({
+      code: 1,
+      stderr: 'nothing to export with id no-such-app\n',
+    });
+    const out = tempDir('cli-gbfs-none');
+    try {
+      expect(run('export', 'gbfs', 'fairbnb-bologna', '--out', out)).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('shares no vehicles'),
+      });
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+    expect(run('export', 'okh')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('(give the ids of the records to export, or --all)'),
+    });
+  });
+
   it('prints one line per record and exits 1 when a record is rejected', () => {
     const result = run('import', 'mds-trips', 'test/interop/fixtures/mds/trips-1.2.json', '--coop', 'muniride-gent');
     expect(result.code).toBe(1);
