@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseConfig, SubgraphName } from '../../lib/config.js';
-import type { RecordReport } from '../../lib/interop.js';
+import { RefusedFileError, type RecordReport } from '../../lib/interop.js';
 import { UsageError, runImport, type ImportOptions } from '../../scripts/interop/run.js';
 import { domainOfCategories, domainOfWord } from '../../subgraphs/depository/interop/publiccode.js';
+import { parseOkh } from '../../subgraphs/production/interop/okh.js';
 import { assetKindOfWords } from '../../subgraphs/production/interop/okh-mapping.js';
 import { freshDatabases, open, standardsAbsent, standardsFile } from './helpers.js';
 
@@ -47,6 +48,13 @@ describe('the domain and asset-kind tables', () => {
     expect(domainOfCategories(['property-management'])).toBe('HOUSING');
     expect(domainOfCategories(['it-development', 'integrated-library-system'])).toBeNull();
     expect(domainOfCategories(['fleet-management', 'property-management'])).toBeNull();
+  });
+
+  it('refuses an OKH v1 manifest that repeats a key below the top level: no first value is obviously meant', () => {
+    const text = 'title: T\ndescription: D\nlicense:\n  hardware: MIT\n  hardware: CERN-OHL-S-2.0\nlicensor: L\n';
+    expect(() => parseOkh(text, 'v1')).toThrow(
+      new RefusedFileError('malformed YAML at line 5: the key hardware is repeated (lines 4, 5)'),
+    );
   });
 
   it('reads an asset kind from whole words, the specific kind first, and none from several', () => {
