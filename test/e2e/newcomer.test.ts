@@ -6,12 +6,12 @@
  * (test/interop/official-samples.test.ts) and every published link opened with a plain GET
  * (test/e2e/published-links.test.ts).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRETS, startTestStack, type TestStack } from '../harness.js';
+import { runScript } from '../scripts.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -49,17 +49,9 @@ describe("the README's examples", () => {
   it('the token + ingest example: npm run token, then the documented write is answered event by event', async () => {
     const example = blocks.find((block) => block.lang === 'sh' && block.text.includes('npm run -s token'))!.text;
     const args = /npm run -s token -- (.+)\)/.exec(example)![1]!.split(/\s+/);
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development' };
-    delete env.AUTH_SECRET;
-    delete env.SUBGRAPH_SECRET;
-    const issued = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', ...args], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const issued = runScript('token', dataDir, args);
     expect(issued.stderr).toBe('');
-    expect(issued.status).toBe(0);
+    expect(issued.code).toBe(0);
     const body = /-d '([\s\S]+)'/.exec(example)![1]!;
     const answer = await fetch(stack.gatewayUrl, {
       method: 'POST',

@@ -4,29 +4,16 @@
  * failed outside production, and every auth refusal has its HTTP status (401 without or with a
  * bad token, 403 for another scope), whether the gateway or the subgraph refuses it.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../lib/auth.js';
 import { bearer, startTestStack, type TestStack } from '../harness.js';
-
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
+import { runScript } from '../scripts.js';
 
 /** Runs `npm run token` with a DATA_DIR and no AUTH_SECRET. */
-function token(dataDir: string, ...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development' };
-  delete env.AUTH_SECRET;
-  delete env.SUBGRAPH_SECRET;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', ...args], {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const token = (dataDir: string, ...args: string[]) => runScript('token', dataDir, args);
 
 describe('npm run token', () => {
   let dataDir: string;

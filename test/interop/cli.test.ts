@@ -3,15 +3,14 @@
  * scripts): databases from the environment, exit codes 0 / 1 / 2, the printed report, GBFS
  * reported as not implemented yet, and an export folder that imports back unchanged.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBGRAPH_NAMES } from '../../lib/config.js';
 import { TEMPLATE_DIR, prepareTemplates } from '../harness.js';
+import { runScript } from '../scripts.js';
 import { tempDir } from './helpers.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 let dataDir: string;
 
 beforeAll(async () => {
@@ -23,20 +22,12 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-/** Runs a script with the test's databases; returns its exit code and output. */
-function run(script: 'import' | 'export', ...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'test' };
-  for (const variable of ['DATABASE_URL', ...SUBGRAPH_NAMES.map((name) => `${name.toUpperCase()}_DATABASE_URL`)]) {
-    delete env[variable];
-  }
-  const result = spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-    timeout: 60_000,
+/** Runs a script with the test's databases (never a DATABASE_URL of the environment); returns its exit code and output. */
+const run = (script: 'import' | 'export', ...args: string[]) =>
+  runScript(script, dataDir, args, {
+    nodeEnv: 'test',
+    unset: ['DATABASE_URL', ...SUBGRAPH_NAMES.map((name) => `${name.toUpperCase()}_DATABASE_URL`)],
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('npm run import / export', () => {
   it('refuses a GBFS path that does not exist, or export without --out, with exit code 2', () => {
