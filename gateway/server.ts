@@ -18,6 +18,8 @@ import { verifyAuthorization } from '../lib/auth.js';
 import type { Secrets } from '../lib/secrets.js';
 import { SubgraphDataSource, createSubgraphAgent, type GatewayContext } from './datasource.js';
 import { createCatalogHandler } from './catalog/index.js';
+import { createRecordHandler } from './records.js';
+import { authRefusalStatus } from './auth-status.js';
 import { createGbfsProxy } from './gbfs.js';
 import { gatewayExecutor } from './catalog/execute.js';
 import { costLimit } from './cost-limit.js';
@@ -155,6 +157,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         metrics,
       }),
       rejectedOperationsAre400(metrics),
+      authRefusalStatus<GatewayContext>(),
       operationGuard<GatewayContext>(),
       boundedWork(limits, metrics),
       ...(redis ? [responseCache(redis.client, limits.maxAnswerBytes)] : []),
@@ -176,7 +179,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
    */
   const bodyLimit = async (req: http.IncomingMessage): Promise<number> => {
     try {
-      const viewer = await verifyAuthorization(options.secrets.authSecret, req.headers.authorization);
+      const viewer = await verifyAuthorization(options.secrets.authSecret, req.headers.authorization, {
+        explain: !options.production,
+      });
       return viewer ? limits.maxWriteBodyBytes : limits.maxBodyBytes;
     } catch (error) {
       throw new RequestRefusal(401, (error as Error).message, 'unauthenticated', {}, 'UNAUTHENTICATED');
@@ -191,7 +196,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const body = { status: !loaded ? 'starting' : allUp ? 'ready' : 'degraded', supergraph: loaded, subgraphs };
     return { status: loaded ? 200 : 503, body: JSON.stringify(body) };
   };
-  // The gateway's one route table: pages, open data and GBFS, then /health, /ready, /metrics, /graphql.
+  // The gateway's one route table: pages, open data (catalogue, files, record documents) and GBFS, then /health, /ready, /metrics, /graphql.
   const server = createServiceServer({
     apollo,
     metrics: options.metrics,
@@ -208,6 +213,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         admit: rateLimit,
       }),
       ...catalog,
+      ...createRecordHandler({
+        executorFor: gatewayExecutor(apollo),
+        admit: rateLimit,
+        maxAgeSeconds: catalogSettings.maxAgeSeconds,
+        logger: options.logger,
+      }),
       ...createGbfsProxy({
         coopUrl: options.subgraphUrls.coop,
         subgraphSecret: options.secrets.subgraphSecret,

@@ -109,7 +109,8 @@ export function isOpenLicence(node: SpdxNode): boolean {
 /** Graph entities a record URL can point at, by their query field. */
 export type RecordField = 'application' | 'adaptation' | 'openDesign' | 'city' | 'protocolCooperative';
 
-const RECORD_SELECTION: Record<RecordField, string> = {
+/** The fields a record's public JSON document holds, by its query field. */
+export const RECORD_SELECTION: Record<RecordField, string> = {
   application: 'id name summary license',
   adaptation: 'id title description status',
   openDesign: 'id name description license',
@@ -117,23 +118,43 @@ const RECORD_SELECTION: Record<RecordField, string> = {
   protocolCooperative: 'id name',
 };
 
-/**
- * The graph's own URL for a record: a GraphQL GET request for it (`GET /graphql` is part of
- * the public contract). Exports use it where a standard demands a URL the graph does not
- * have (publiccode.yml `url` and OKH `repo` of a record with no public repository, a city's
- * `organisation.uri`), and imports read it back as "this record of the graph", whatever the
- * host, so round trips stay exact.
- */
-export function recordUrl(baseUrl: string, field: RecordField, id: string): string {
-  const url = new URL('/graphql', baseUrl);
-  url.searchParams.set('query', `{${field}(id:"${id}"){${RECORD_SELECTION[field]}}}`);
-  return url.toString();
+/** The folder under `/data/` of each kind of record: `/data/<folder>/<id>.json`. */
+export const RECORD_FOLDERS: Record<RecordField, string> = {
+  application: 'applications',
+  adaptation: 'adaptations',
+  openDesign: 'designs',
+  city: 'cities',
+  protocolCooperative: 'protocol-cooperatives',
+};
+
+const SLUG = '[a-z0-9]+(?:-[a-z0-9]+)*';
+
+/** A record document's path: `/data/<folder>/<slug id>.json`, the one canonical form. */
+export const RECORD_PATH = new RegExp(`^/data/(${Object.values(RECORD_FOLDERS).join('|')})/(${SLUG})\\.json$`);
+
+/** The record field of a `/data/` folder name, or undefined. */
+export function recordFieldOfFolder(folder: string): RecordField | undefined {
+  return (Object.keys(RECORD_FOLDERS) as RecordField[]).find((field) => RECORD_FOLDERS[field] === folder);
 }
 
-const RECORD_QUERY =
-  /^\{(application|adaptation|openDesign|city|protocolCooperative)\(id:"([a-z0-9]+(?:-[a-z0-9]+)*)"\)\{[^{}]*\}\}$/;
+/**
+ * The graph's own URL for a record: its public JSON document, `<base>/data/<folder>/<id>.json`
+ * (e.g. `/data/applications/muniride.json`), which a browser or curl opens with a plain GET.
+ * Exports use it where a standard demands a URL the graph does not have (publiccode.yml `url`
+ * and OKH `repo` of a record with no public repository, a city's `organisation.uri`), and
+ * imports read it back as "this record of the graph", whatever the host, so round trips stay
+ * exact.
+ */
+export function recordUrl(baseUrl: string, field: RecordField, id: string): string {
+  return new URL(`/data/${RECORD_FOLDERS[field]}/${id}.json`, baseUrl).toString();
+}
 
-/** The record a URL made by `recordUrl` points at, or null for any other URL. */
+/** The GraphQL GET form earlier exports wrote (`/graphql?query={application(id:"x"){…}}`); still read back. */
+const LEGACY_RECORD_QUERY = new RegExp(
+  `^\\{(application|adaptation|openDesign|city|protocolCooperative)\\(id:"(${SLUG})"\\)\\{[^{}]*\\}\\}$`,
+);
+
+/** The record a URL made by `recordUrl` (or an earlier export's GraphQL URL) points at, or null for any other URL. */
 export function parseRecordUrl(value: string): { field: RecordField; id: string } | null {
   let url: URL;
   try {
@@ -141,9 +162,13 @@ export function parseRecordUrl(value: string): { field: RecordField; id: string 
   } catch {
     return null;
   }
-  if (!url.pathname.endsWith('/graphql')) return null;
-  const match = RECORD_QUERY.exec(url.searchParams.get('query') ?? '');
-  return match ? { field: match[1] as RecordField, id: match[2]! } : null;
+  if (url.pathname.endsWith('/graphql')) {
+    const legacy = LEGACY_RECORD_QUERY.exec(url.searchParams.get('query') ?? '');
+    return legacy ? { field: legacy[1] as RecordField, id: legacy[2]! } : null;
+  }
+  const match = RECORD_PATH.exec(url.pathname);
+  const field = match ? recordFieldOfFolder(match[1]!) : undefined;
+  return match && field && !url.search ? { field, id: match[2]! } : null;
 }
 
 /** True for an absolute http(s) URL. */

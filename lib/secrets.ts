@@ -9,12 +9,27 @@ export interface Secrets {
   subgraphSecret: string;
 }
 
+/** How `resolveSecrets` treats a development data folder that has no secrets yet. */
+export interface ResolveOptions {
+  /**
+   * Write new secrets when `DATA_DIR/secrets.json` is absent (default, as `npm start` does the
+   * first time). `npm run token` passes false: a token signed with a secret no server has is
+   * useless, and a new file there would hide that its DATA_DIR is not the stack's.
+   */
+  create?: boolean;
+}
+
+/** No secret to sign with: the data folder has none, and creating one was not allowed. */
+export class MissingSecretsError extends Error {}
+
 /**
- * Returns the configured secrets. Outside production, a missing one is read from (or, the
- * first time, written to) `DATA_DIR/secrets.json`, so `npm start`, the five processes and
- * `npm run token` agree without anyone setting variables. In production both are required.
+ * Returns the configured secrets: the one place `npm start` (and the five processes it starts)
+ * and `npm run token` resolve them, from the same inputs (AUTH_SECRET, SUBGRAPH_SECRET,
+ * DATA_DIR, NODE_ENV). Outside production, a missing one is read from (or, the first time,
+ * written to) `DATA_DIR/secrets.json`, so they agree without anyone setting variables. In
+ * production both are required.
  */
-export function resolveSecrets(config: Config): Secrets {
+export function resolveSecrets(config: Config, options: ResolveOptions = {}): Secrets {
   if (config.authSecret && config.subgraphSecret) {
     return { authSecret: config.authSecret, subgraphSecret: config.subgraphSecret };
   }
@@ -27,6 +42,12 @@ export function resolveSecrets(config: Config): Secrets {
   try {
     local = JSON.parse(fs.readFileSync(file, 'utf8')) as Secrets;
   } catch {
+    if (options.create === false) {
+      throw new MissingSecretsError(
+        `${file} does not exist: no server has started with DATA_DIR=${config.dataDir}, so a token signed here would be refused. ` +
+          'Use the DATA_DIR (or AUTH_SECRET) of the running stack, or start it once with `npm start`.',
+      );
+    }
     local = { authSecret: randomSecret(), subgraphSecret: randomSecret() };
     fs.mkdirSync(config.dataDir, { recursive: true });
     fs.writeFileSync(file, JSON.stringify(local, null, 2), { mode: 0o600 });

@@ -6,17 +6,21 @@
  * one file per record (`applications/<id>.publiccode.yml`, `adaptations/<id>.publiccode.yml`,
  * `<id>.okh.toml`); gbfs always needs --out and writes `<co-op id>/<feed>.json`.
  *
- * --base-url is where the graph is published (default: this machine's gateway): records with
- * no public repository get a GraphQL GET URL for themselves there, as the standards demand a
- * URL and the import reads it back as the same record; GBFS feeds name each other at
+ * --base-url is where the graph is published (default: PUBLIC_BASE_URL, else this machine's
+ * gateway): records with no public repository get the URL of their JSON document there
+ * (`<base-url>/data/applications/<id>.json`), as the standards demand a URL and the import
+ * reads it back as the same record; GBFS feeds name each other at
  * `<base-url>/gbfs/<co-op id>/<feed>.json`, where the gateway serves them.
+ *
+ * Exit code 0 when every file was written, 1 when the data cannot give what was asked (an id
+ * no record has, a co-op that publishes no GBFS feeds), 2 for a usage error.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, SUBGRAPH_NAMES } from '../lib/config.js';
 import { isWebUrl } from '../lib/interop.js';
-import { EXPORT_KINDS, UsageError, runExport, type ExportKind } from './interop/run.js';
+import { DataConditionError, EXPORT_KINDS, UsageError, runExport, type ExportKind } from './interop/run.js';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -30,7 +34,9 @@ async function main(): Promise<void> {
   const [kind, ...ids] = positionals;
   const usage = `usage: npm run export -- <${EXPORT_KINDS.join('|')}> <id...|--all> [--out dir] [--base-url URL]`;
   if (!kind || !EXPORT_KINDS.includes(kind as ExportKind)) throw new UsageError(usage);
-  if (values.all === ids.length > 0) throw new UsageError(`${usage}\n(give ids or --all, not both)`);
+  if (values.all && ids.length > 0) throw new UsageError(`${usage}\n(give record ids or --all, not both)`);
+  if (!values.all && ids.length === 0)
+    throw new UsageError(`${usage}\n(give the ids of the records to export, or --all)`);
   if (values.all && !values.out) throw new UsageError('--all writes one file per record: give --out <dir>');
   if (kind === 'gbfs' && !values.out) throw new UsageError('gbfs writes several feeds per co-op: give --out <dir>');
   if (kind === 'okh' && ids.length > 1 && !values.out)
@@ -41,7 +47,8 @@ async function main(): Promise<void> {
   const files = await runExport(kind as ExportKind, {
     databases: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, config.subgraphs[name].database])) as never,
     ids: values.all ? undefined : ids,
-    baseUrl: values['base-url'] ?? `http://${config.host}:${config.gateway.port}`,
+    // Links must open where the graph is published: PUBLIC_BASE_URL, else this machine's gateway.
+    baseUrl: values['base-url'] ?? config.catalog.publicBaseUrl ?? `http://${config.host}:${config.gateway.port}`,
   });
   if (!values.out) {
     process.stdout.write(files.map((file) => file.content).join(kind === 'publiccode' ? '---\n' : '\n'));
@@ -61,6 +68,9 @@ try {
   if (error instanceof UsageError) {
     console.error(error.message);
     process.exitCode = 2;
+  } else if (error instanceof DataConditionError) {
+    console.error(error.message);
+    process.exitCode = 1;
   } else {
     console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     process.exitCode = 1;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import cliProgress from 'cli-progress';
-import { SUBGRAPH_NAMES, loadConfig } from '../lib/config.js';
+import { SUBGRAPH_NAMES, isPostgres, loadConfig } from '../lib/config.js';
 import { resolveSecrets } from '../lib/secrets.js';
 import { prepareDatabase } from '../seeds/prepare.js';
 
@@ -102,10 +102,27 @@ async function waitUntilReady(url: string, timeoutMs: number): Promise<Record<st
   throw new Error(`${url} did not report ready within ${timeoutMs / 1000} s`);
 }
 
+/**
+ * Where the four databases are, as the start line says it: each SQLite file's folder, and for
+ * PostgreSQL the server and database (without the password) with the subgraph's schema.
+ */
+function whereDatabasesAre(): string {
+  const places = SUBGRAPH_NAMES.map((name) => {
+    const database = config.subgraphs[name].database;
+    if (!isPostgres(database)) return path.dirname(database.filename);
+    const url = new URL(database.connectionString);
+    return `PostgreSQL ${url.host}${url.pathname}`;
+  });
+  const distinct = [...new Set(places)];
+  if (distinct.length === 1 && distinct[0]!.startsWith('PostgreSQL'))
+    return `${distinct[0]} (schemas ${SUBGRAPH_NAMES.join(', ')})`;
+  return distinct.join(', ');
+}
+
 process.once('SIGINT', () => stop(0));
 process.once('SIGTERM', () => stop(0));
 
-console.log(`Commons Graph: preparing databases in ${config.dataDir}`);
+console.log(`Commons Graph: preparing databases: ${whereDatabasesAre()}`);
 const firstStart = await prepareAll();
 // Resolve the shared secrets once, so the five processes cannot each invent their own.
 const secrets = resolveSecrets(config);

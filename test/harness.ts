@@ -58,18 +58,34 @@ export function dataOf(response: GraphQLResponse): any {
   return response.data;
 }
 
-/** POSTs a GraphQL operation and returns the parsed body. */
+/** True for a socket the server closed while the client reused it (a keep-alive race, not an answer). */
+const isReset = (error: unknown): boolean =>
+  error instanceof TypeError && (error.cause as { code?: string } | undefined)?.code === 'ECONNRESET';
+
+/**
+ * POSTs a GraphQL operation and returns the parsed body. A read is sent again once when the
+ * socket was reset: on a loaded machine a test that computes for seconds between requests can
+ * reuse a keep-alive socket the server has just closed. A mutation is never resent.
+ */
 export async function postGraphQL(
   url: string,
   query: string,
   variables?: Record<string, unknown>,
   headers: Record<string, string> = {},
 ): Promise<GraphQLResponse> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
+  const send = () =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+  let response: Response;
+  try {
+    response = await send();
+  } catch (error) {
+    if (!isReset(error) || /^\s*mutation\b/.test(query)) throw error;
+    response = await send();
+  }
   return (await response.json()) as GraphQLResponse;
 }
 

@@ -3,7 +3,7 @@
  * answers in gateway/generated/operations.ts (CityReportQuery, CitiesReportQuery, SharingQuery).
  */
 
-/** The fields of design.md's city report; it reads the operation's $from, $to and $year. */
+/** The fields of the README's CityReport; it reads the operation's $from, $to and $year. */
 const CITY_REPORT_FIELDS = /* GraphQL */ `
   fragment CityReportFields on City {
     id name countryCode population
@@ -20,7 +20,7 @@ const CITY_REPORT_FIELDS = /* GraphQL */ `
     footprint(year: $year) { embodiedKgCO2e avoidedKgCO2e netKgCO2e perCapitaKgCO2e methodology }
   }`;
 
-/** design.md's city report, verbatim. */
+/** The README's CityReport, its fields as a fragment shared with CITIES_REPORT. */
 export const CITY_REPORT = /* GraphQL */ `
   query CityReport($id: ID!, $from: Date!, $to: Date!, $year: Int!) {
     city(id: $id) { ...CityReportFields }

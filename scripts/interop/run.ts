@@ -13,6 +13,7 @@ import { RefusedFileError, type FileReport, type LeagueDirectory, type RecordRep
 import { migrations as coopMigrations } from '../../subgraphs/coop/db/migrations/index.js';
 import { importGbfs } from '../../subgraphs/coop/interop/gbfs-apply.js';
 import { importMdsTrips } from '../../subgraphs/coop/interop/mds-apply.js';
+import { checkCoopSharesVehicles } from '../../subgraphs/coop/interop/gbfs-fit.js';
 import { parseGbfsSystem, parseLoneStationStatus, type GbfsParse } from '../../subgraphs/coop/interop/gbfs.js';
 import {
   GbfsNotPublishedError,
@@ -21,12 +22,11 @@ import {
 } from '../../subgraphs/coop/interop/gbfs-export.js';
 import { parseMdsTrips } from '../../subgraphs/coop/interop/mds.js';
 import { migrations as depositoryMigrations } from '../../subgraphs/depository/db/migrations/index.js';
+import { importPubliccodeDocument, loadPubliccodeExports } from '../../subgraphs/depository/interop/apply.js';
 import {
-  PROVISIONING_DOMAINS,
-  importPubliccodeDocument,
-  loadPubliccodeExports,
-} from '../../subgraphs/depository/interop/apply.js';
-import {
+  DOMAIN_WORDS_TEXT,
+  domainOfCategories,
+  domainOfWord,
   parsePubliccode,
   toPubliccodeYaml,
   type PubliccodeParse,
@@ -43,6 +43,12 @@ export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 /** A problem with the command line itself: reported with exit code 2, nothing read or written. */
 export class UsageError extends Error {}
+
+/**
+ * A well-formed command the data cannot satisfy (an id no record has, a co-op that publishes
+ * no GBFS feeds): reported with exit code 1, like a rejected record, nothing written.
+ */
+export class DataConditionError extends Error {}
 
 const MIGRATIONS: Partial<Record<SubgraphName, Record<string, Migration>>> = {
   depository: depositoryMigrations,
@@ -123,10 +129,10 @@ function checkOptions(kind: ImportKind, options: ImportOptions): void {
   if (kind === 'mds-trips' && !options.coop) throw new UsageError('mds-trips needs --coop <platform co-op id>');
   if (kind !== 'mds-trips' && kind !== 'gbfs' && options.coop)
     throw new UsageError('--coop applies to mds-trips and gbfs only');
-  if (options.domain !== undefined && (kind !== 'publiccode' || !PROVISIONING_DOMAINS.includes(options.domain))) {
-    throw new UsageError(`--domain applies to publiccode and must be one of ${PROVISIONING_DOMAINS.join(', ')}`);
+  if (options.domain !== undefined && (kind !== 'publiccode' || !domainOfWord(options.domain))) {
+    throw new UsageError(`--domain applies to publiccode and must be one of ${DOMAIN_WORDS_TEXT}`);
   }
-  if (options.assetKind !== undefined && (kind !== 'okh' || !ASSET_KINDS.includes(options.assetKind))) {
+  if (options.assetKind !== undefined && (kind !== 'okh' || !ASSET_KINDS.includes(options.assetKind.toUpperCase()))) {
     throw new UsageError(`--asset-kind applies to okh and must be one of ${ASSET_KINDS.join(', ')}`);
   }
 }
@@ -191,13 +197,16 @@ async function importPubliccodeFiles(files: readonly string[], options: ImportOp
           notes: [],
         });
       } else {
-        report.records.push(
-          await importPubliccodeDocument(db, entry.parse!.document, {
-            directory,
-            domain: options.domain,
-            now: options.now,
-          }),
-        );
+        const document = entry.parse!.document;
+        // --domain first, then what the categories name; the scope, when it names one, wins in apply.
+        const domain =
+          options.domain !== undefined
+            ? domainOfWord(options.domain)
+            : (domainOfCategories(document.categories) ?? undefined);
+        const record = await importPubliccodeDocument(db, document, { directory, domain, now: options.now });
+        if (record.status === 'rejected' && !domain && record.reason?.includes('domain:'))
+          record.notes.push(`--domain accepts ${DOMAIN_WORDS_TEXT}`);
+        report.records.push(record);
       }
       reports.set(entry.file, report);
     }
@@ -230,9 +239,17 @@ async function importOkhFiles(files: readonly string[], options: ImportOptions):
         await reportOf(file, async () => {
           const format = file.toLowerCase().endsWith('.toml') ? 'toml' : 'v1';
           const parse = parseOkh(readFile(file), format);
-          const records: RecordReport[] = parse.ok
-            ? await importOkhDocument(db, parse.document, { assetKind: options.assetKind })
-            : [{ key: parse.key, status: 'rejected', reason: parse.problems.join('; '), notes: [] }];
+          if (!parse.ok)
+            return {
+              records: [{ key: parse.key, status: 'rejected', reason: parse.problems.join('; '), notes: [] }],
+              notes: [],
+            };
+          // --asset-kind first, then the kind the manifest's words name (okh-mapping.ts).
+          const assetKind = options.assetKind?.toUpperCase() ?? parse.document.assetKind ?? undefined;
+          const records = await importOkhDocument(db, parse.document, { assetKind });
+          records[0]!.notes.unshift(...(parse.document.notes ?? []));
+          if (!options.assetKind && assetKind && records[0]!.status === 'created')
+            records[0]!.notes.push(`asset kind ${assetKind}, from the manifest's words (--asset-kind sets another)`);
           return { records, notes: [] };
         }),
       );
@@ -311,13 +328,14 @@ async function importGbfsTargets(targets: readonly GbfsTarget[], options: Import
     const reports: FileReport[] = [];
     for (const target of targets) {
       reports.push(
-        await reportOf(target.file, () =>
-          importGbfs(db, readGbfsTarget(target), {
+        await reportOf(target.file, async () => {
+          if (options.coop) await checkCoopSharesVehicles(db, options.coop);
+          return importGbfs(db, readGbfsTarget(target), {
             coop: options.coop,
             now: options.now,
             onProgress: options.onProgress,
-          }),
-        ),
+          });
+        }),
       );
     }
     return reports;
@@ -393,7 +411,7 @@ async function exportGbfs(options: ExportOptions): Promise<ExportedFile[]> {
       try {
         feeds = await buildGbfsFeeds(db, coopId, exportOptions);
       } catch (error) {
-        if (error instanceof GbfsNotPublishedError) throw new UsageError(error.message);
+        if (error instanceof GbfsNotPublishedError) throw new DataConditionError(error.message);
         throw error;
       }
       for (const [feed, document] of Object.entries(feeds)) {
@@ -408,5 +426,5 @@ async function exportGbfs(options: ExportOptions): Promise<ExportedFile[]> {
 
 function missingIds(wanted: readonly string[] | undefined, found: readonly string[]): void {
   const missing = (wanted ?? []).filter((id) => !found.includes(id));
-  if (missing.length > 0) throw new UsageError(`nothing to export with id ${missing.join(', ')}`);
+  if (missing.length > 0) throw new DataConditionError(`nothing to export with id ${missing.join(', ')}`);
 }

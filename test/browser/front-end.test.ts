@@ -1,6 +1,6 @@
 /**
- * The front end's pure parts, without a browser: the explorer's example is design.md's city
- * report, month periods cover the year exactly, a suppressed figure never reads as a number,
+ * The front end's pure parts, without a browser: the explorer's example is the README's
+ * CityReport, month periods cover the year exactly, a suppressed figure never reads as a number,
  * the year the city page opens on, the city search, the figures per asset kind and the
  * utilisation split by kind.
  */
@@ -27,7 +27,7 @@ import { CITY_REPORT, REPORT_PERIOD } from '../queries.js';
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 describe('the explorer example', () => {
-  it("is design.md's CityReport with the README's variables", () => {
+  it("is the README's CityReport with the README's variables", () => {
     expect(squash(EXPLORER_EXAMPLE)).toBe(squash(CITY_REPORT));
     expect(CITY_REPORT_VARIABLES).toEqual({ id: 'gent', ...REPORT_PERIOD });
   });

@@ -3,15 +3,14 @@
  * scripts): databases from the environment, exit codes 0 / 1 / 2, the printed report, GBFS
  * reported as not implemented yet, and an export folder that imports back unchanged.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBGRAPH_NAMES } from '../../lib/config.js';
 import { TEMPLATE_DIR, prepareTemplates } from '../harness.js';
+import { runScript } from '../scripts.js';
 import { tempDir } from './helpers.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 let dataDir: string;
 
 beforeAll(async () => {
@@ -23,20 +22,12 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-/** Runs a script with the test's databases; returns its exit code and output. */
-function run(script: 'import' | 'export', ...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'test' };
-  for (const variable of ['DATABASE_URL', ...SUBGRAPH_NAMES.map((name) => `${name.toUpperCase()}_DATABASE_URL`)]) {
-    delete env[variable];
-  }
-  const result = spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-    timeout: 60_000,
+/** Runs a script with the test's databases (never a DATABASE_URL of the environment); returns its exit code and output. */
+const run = (script: 'import' | 'export', ...args: string[]) =>
+  runScript(script, dataDir, args, {
+    nodeEnv: 'test',
+    unset: ['DATABASE_URL', ...SUBGRAPH_NAMES.map((name) => `${name.toUpperCase()}_DATABASE_URL`)],
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('npm run import / export', () => {
   it('refuses a GBFS path that does not exist, or export without --out, with exit code 2', () => {
@@ -62,6 +53,26 @@ describe('npm run import / export', () => {
     expect(run('export', 'okh')).toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run export') });
   });
 
+  it('exits 1, not the usage code 2, when the data cannot give what a well-formed command asks', () => {
+    expect(run('export', 'publiccode', 'no-such-app')).toMatchObject({
+      code: 1,
+      stderr: 'nothing to export with id no-such-app\n',
+    });
+    const out = tempDir('cli-gbfs-none');
+    try {
+      expect(run('export', 'gbfs', 'fairbnb-bologna', '--out', out)).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('shares no vehicles'),
+      });
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+    expect(run('export', 'okh')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('(give the ids of the records to export, or --all)'),
+    });
+  });
+
   it('prints one line per record and exits 1 when a record is rejected', () => {
     const result = run('import', 'mds-trips', 'test/interop/fixtures/mds/trips-1.2.json', '--coop', 'muniride-gent');
     expect(result.code).toBe(1);
@@ -84,7 +95,7 @@ describe('npm run import / export', () => {
       expect(files.flatMap((file) => file.records.map((record) => record.status))).toEqual(Array(9).fill('unchanged'));
       const single = run('export', 'publiccode', 'muniride', '--base-url', 'https://graph.example.org');
       expect(single.code).toBe(0);
-      expect(single.stdout).toMatch(/^url: https:\/\/graph\.example\.org\/graphql\?query=/m);
+      expect(single.stdout).toMatch(/^url: https:\/\/graph\.example\.org\/data\/applications\/muniride\.json$/m);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }

@@ -218,6 +218,16 @@ describe.skipIf(gbfsAbsent)('the official example feeds', () => {
     expect(recordOf(report!, 'system_information/example_london').entity).toBe('PlatformCooperative gbfs-v30');
   });
 
+  it('refuses a vehicle feed for a co-op that shares tools or homes, naming what it shares, and changes nothing', async () => {
+    const feed = path.join(GBFS_EXAMPLES.v30(), 'gbfs.json');
+    await expectRefused(feed, /localtools-gent: this co-op shares TOOL, not vehicles.*CAR, E_BIKE, BIKE, CARGO_BIKE/, {
+      coop: 'localtools-gent',
+    });
+    await expectRefused(feed, /fairbnb-bologna: this co-op shares HOME, ROOM, not vehicles/, {
+      coop: 'fairbnb-bologna',
+    });
+  });
+
   it('the Oslo lone station_status: refused where no station is known, imported against known stations', async () => {
     const oslo = GBFS_EXAMPLES.oslo();
     await expectRefused(oslo, /no GBFS system yet/, { coop: 'gbfs-oslo' });

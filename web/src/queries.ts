@@ -4,7 +4,7 @@
  */
 import { ASSET_KINDS, KIND_ALIASES, type KindCounts } from './dashboard/kinds.js';
 
-/** design.md's city report, verbatim: the explorer's preloaded example. */
+/** The README's CityReport, verbatim: the explorer's preloaded example. */
 export const CITY_REPORT = `query CityReport($id: ID!, $from: Date!, $to: Date!, $year: Int!) {
   city(id: $id) {
     id name countryCode population

@@ -420,6 +420,44 @@ export function scopeOfDomain(domain: string): string | null {
   return SCOPE_DOMAINS.find(([, value]) => value === domain)?.[0] ?? null;
 }
 
+/** The provisioning domains an application can have (the graph's `ProvisioningDomain`). */
+export const DOMAIN_NAMES: readonly string[] = ['MOBILITY', 'HOUSING', 'FOOD', 'ENERGY', 'TOOLS', 'CARE'];
+
+/**
+ * `categories` values that say which provisioning domain software serves, used when
+ * `intendedAudience.scope` names none. Only categories about the shared thing itself: a fleet,
+ * homes, an inventory of things lent. Generic ones (`content-management`, `it-development`,
+ * `office`, `integrated-library-system`, which is about books) say nothing about a domain.
+ * docs/open-data.md prints this table and SCOPE_DOMAINS.
+ */
+export const CATEGORY_DOMAINS: readonly (readonly [category: string, domain: string])[] = [
+  ['fleet-management', 'MOBILITY'],
+  ['property-management', 'HOUSING'],
+  ['real-estate-management', 'HOUSING'],
+  ['inventory-management', 'TOOLS'],
+];
+
+/** The provisioning domain a document's `categories` name, or null when none or several. */
+export function domainOfCategories(categories: readonly string[]): string | null {
+  const domains = new Set(CATEGORY_DOMAINS.filter(([value]) => categories.includes(value)).map(([, domain]) => domain));
+  return domains.size === 1 ? [...domains][0]! : null;
+}
+
+/**
+ * The domain a `--domain` word names: a domain name in any case (`mobility`, `MOBILITY`) or a
+ * publiccode scope word the domain table maps (`transportation`); undefined for any other word.
+ */
+export function domainOfWord(word: string): string | undefined {
+  const upper = word.trim().toUpperCase();
+  if (DOMAIN_NAMES.includes(upper)) return upper;
+  return SCOPE_DOMAINS.find(([scope]) => scope === word.trim().toLowerCase())?.[1];
+}
+
+/** Every value `--domain` accepts, for messages. */
+export const DOMAIN_WORDS_TEXT =
+  `${DOMAIN_NAMES.join(', ')} (any case), or a scope word: ` +
+  SCOPE_DOMAINS.map(([scope, domain]) => `${scope} (${domain})`).join(', ');
+
 /** The keys of a document that have no column of their own, as stored per application. */
 export interface PubliccodeKeys {
   developmentStatus: string;

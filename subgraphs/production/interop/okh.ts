@@ -5,8 +5,9 @@
  * other problem is listed against its key. No database and no GraphQL here.
  */
 import { parse as parseToml, stringify as stringifyToml, TomlError } from 'smol-toml';
-import { LineCounter, isMap, parseDocument } from 'yaml';
+import { LineCounter, isMap, isNode, isScalar, parseDocument, visit, type Document } from 'yaml';
 import { checkLicence, isObject, isOpenLicence, isWebUrl, RefusedFileError } from '../../../lib/interop.js';
+import { assetKindOfWords, spdxIdOfName } from './okh-mapping.js';
 
 /** `okhv` values read: those the official OKH JSON Schema accepts. */
 export const SUPPORTED_OKHV: readonly string[] = ['OKH-LOSHv1.0', '2.3', '2.4'];
@@ -57,6 +58,10 @@ export interface OkhDocument {
   forkOf: string | null;
   /** Null when the manifest lists no parts (then a stored bill of materials is kept). */
   parts: OkhPart[] | null;
+  /** The asset kind the manifest's words name (okh-mapping.ts), used for a new design without `--asset-kind`. */
+  assetKind?: string | null;
+  /** What the reading assumed (a repeated key, a licence given by name), for the report. */
+  notes?: string[];
 }
 
 export type OkhParse =
@@ -119,6 +124,15 @@ function licensorText(value: unknown): string | null {
   };
   const items = Array.isArray(value) ? value.map(one) : [one(value)];
   return items.length > 0 && items.every((item) => item !== null) ? items.join('; ') : null;
+}
+
+/** The texts of some keys of a manifest (strings, or lists of strings), for `assetKindOfWords`. */
+function wordsOf(raw: Record<string, unknown>, keys: readonly string[]): string[] {
+  return keys.flatMap((key) => {
+    const value = raw[key];
+    const values = Array.isArray(value) ? value : [value];
+    return values.filter((item): item is string => typeof item === 'string');
+  });
 }
 
 function parseOkhToml(text: string): OkhParse {
@@ -198,6 +212,7 @@ function parseOkhToml(text: string): OkhParse {
       documentationReadinessLevel: drl,
       forkOf,
       parts,
+      assetKind: assetKindOfWords(wordsOf(raw, ['keywords', 'name'])),
     },
   };
 }
@@ -215,9 +230,37 @@ function partOf(part: unknown, index: number): OkhPart {
   return { index, name, massGrams: mass, problem };
 }
 
+/**
+ * Top-level keys a hand-written v1 manifest repeats (the official agrocircle sample gives
+ * `project-link` twice), each with its lines: the first value is read and the rest reported.
+ * A repeated key deeper down is refused, as there no first value is obviously the one meant.
+ */
+function repeatedKeys(doc: Document, lineCounter: LineCounter): Map<string, number[]> {
+  const top = new Map<string, number[]>();
+  visit(doc, {
+    Map(_, map, path) {
+      const seen = new Map<string, number[]>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const line = isScalar(pair.key) && pair.key.range ? lineCounter.linePos(pair.key.range[0]).line : 0;
+        seen.set(key, [...(seen.get(key) ?? []), line]);
+      }
+      for (const [key, lines] of seen) {
+        if (lines.length < 2) continue;
+        if (path.length > 1)
+          throw new RefusedFileError(
+            `malformed YAML at line ${lines[1]}: the key ${key} is repeated (lines ${lines.join(', ')})`,
+          );
+        top.set(key, lines);
+      }
+    },
+  });
+  return top;
+}
+
 function parseOkhV1(text: string): OkhParse {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true });
   const error = doc.errors[0];
   if (error) {
     const line = error.linePos?.[0].line;
@@ -226,7 +269,17 @@ function parseOkhV1(text: string): OkhParse {
     );
   }
   if (!isMap(doc.contents)) throw new RefusedFileError('malformed okh.yml: the manifest is not a mapping of keys');
-  const raw = doc.toJS() as Record<string, unknown>;
+  const notes: string[] = [];
+  const repeated = repeatedKeys(doc, lineCounter);
+  const firstValues = new Map<string, unknown>();
+  for (const pair of doc.contents.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    if (repeated.has(key) && !firstValues.has(key))
+      firstValues.set(key, isNode(pair.value) ? pair.value.toJS(doc) : pair.value);
+  }
+  for (const [key, lines] of repeated)
+    notes.push(`${key} is given ${lines.length} times (lines ${lines.join(', ')}): the first is read`);
+  const raw = { ...(doc.toJS() as Record<string, unknown>), ...Object.fromEntries(firstValues) };
   const manifestVersion = raw['okh-manifest-version'];
   if (manifestVersion !== undefined && !/^1(\.|$)/.test(String(manifestVersion))) {
     throw new RefusedFileError(
@@ -255,7 +308,11 @@ function parseOkhV1(text: string): OkhParse {
     problems.add(['license'], 'must be a mapping with hardware, documentation and software licences');
   else if (raw.license.hardware === undefined)
     problems.add(['license', 'hardware'], 'missing: a design is licensed by its hardware licence');
-  else licence = problems.licence(['license', 'hardware'], raw.license.hardware);
+  else {
+    const named = spdxIdOfName(raw.license.hardware);
+    if (named) notes.push(`license.hardware "${String(raw.license.hardware).trim()}" is read as the SPDX id ${named}`);
+    licence = problems.licence(['license', 'hardware'], named ?? raw.license.hardware);
+  }
   const licensor =
     raw.licensor === undefined
       ? problems.add(['licensor'], 'missing: the graph records who publishes each design')
@@ -296,6 +353,8 @@ function parseOkhV1(text: string): OkhParse {
       documentationReadinessLevel: null,
       forkOf,
       parts: null,
+      assetKind: assetKindOfWords(wordsOf(raw, ['keywords', 'intended-use', 'title'])),
+      notes,
     },
   };
 }
