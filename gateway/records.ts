@@ -12,7 +12,7 @@
  */
 import crypto from 'node:crypto';
 import type http from 'node:http';
-import { matchesEtag, strongEtag, type Refusal, type RequestHandler, type RouteMatch } from '../lib/http.js';
+import { matchesEtag, sendJson, strongEtag, type Refusal, type RequestHandler, type RouteMatch } from '../lib/http.js';
 import { RECORD_PATH, RECORD_SELECTION, recordFieldOfFolder, type RecordField } from '../lib/interop.js';
 import type { Logger } from '../lib/logger.js';
 import { CatalogUnavailableError, type Execute } from './catalog/data.js';
@@ -29,18 +29,8 @@ export interface RecordOptions {
 
 const RETRY_AFTER_SECONDS = 30;
 
-function sendJson(
-  res: http.ServerResponse,
-  status: number,
-  value: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('x-content-type-options', 'nosniff');
-  for (const [name, text] of Object.entries(headers)) res.setHeader(name, text);
-  res.end(`${JSON.stringify(value, null, 2)}\n`);
-}
+/** Records are read by people in a browser: pretty-printed. */
+const INDENT = 2;
 
 /** The fixed operation that reads one record of a kind. */
 const operationOf = (field: RecordField) =>
@@ -50,7 +40,7 @@ const operationOf = (field: RecordField) =>
 export function createRecordHandler(options: RecordOptions): RequestHandler[] {
   const serve = async (req: http.IncomingMessage, res: http.ServerResponse, { params }: RouteMatch) => {
     const refusal = await options.admit?.(req);
-    if (refusal) return sendJson(res, refusal.status, { error: refusal.message }, refusal.headers);
+    if (refusal) return sendJson(res, refusal.status, { error: refusal.message }, refusal.headers, INDENT);
     const [folder, id] = params as [string, string];
     const field = recordFieldOfFolder(folder)!;
     const requestId = String(res.getHeader('x-request-id') ?? crypto.randomUUID());
@@ -65,13 +55,14 @@ export function createRecordHandler(options: RecordOptions): RequestHandler[] {
         503,
         { error: `This record cannot be read now because part of the graph did not answer (${error.message}).` },
         { 'retry-after': String(RETRY_AFTER_SECONDS), 'cache-control': 'no-store' },
+        INDENT,
       );
     }
     const record = data[field];
     if (!record) {
-      return sendJson(res, 404, { error: `No ${field} has the id "${id}".` }, { 'cache-control': 'no-store' });
+      return sendJson(res, 404, { error: `No ${field} has the id "${id}".` }, { 'cache-control': 'no-store' }, INDENT);
     }
-    const body = Buffer.from(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
+    const body = Buffer.from(`${JSON.stringify(record, null, INDENT)}\n`, 'utf8');
     const etag = strongEtag(body);
     res.setHeader('etag', etag);
     res.setHeader('cache-control', `public, max-age=${options.maxAgeSeconds}`);

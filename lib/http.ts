@@ -142,17 +142,22 @@ export function headerValue(req: http.IncomingMessage, name: string): string | u
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** A JSON answer (an open-data feed, or `{ error }`) with any extra headers. */
+/**
+ * A JSON answer (an open-data feed, a record, or `{ error }`) with any extra headers; `indent`
+ * pretty-prints it, with a final newline, for documents people open in a browser.
+ */
 export function sendJson(
   res: http.ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
+  indent?: number,
 ): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('x-content-type-options', 'nosniff');
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.end(JSON.stringify(body));
+  res.end(indent === undefined ? JSON.stringify(body) : `${JSON.stringify(body, null, indent)}\n`);
 }
 
 /** A strong ETag for a body: 162 bits of its SHA-256. */

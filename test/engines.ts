@@ -5,6 +5,7 @@
  */
 import knexFactory from 'knex';
 import type { DatabaseConfig, SubgraphName } from '../lib/config.js';
+import { prepareDatabase } from '../seeds/prepare.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -40,4 +41,45 @@ export async function dropSchema(database: DatabaseConfig): Promise<void> {
   } finally {
     await knex.destroy();
   }
+}
+
+/** Where a test starts one subgraph: a database to start it on, and how to clean up after. */
+export interface SeededEngine {
+  name: 'SQLite' | 'PostgreSQL';
+  /** The database to start on; undefined means the harness's fresh SQLite copy. */
+  prepare(): Promise<DatabaseConfig | undefined>;
+  cleanUp(): Promise<void>;
+}
+
+/**
+ * The engines a subgraph's tests run on, each seeded with `seed`: SQLite always, PostgreSQL (a
+ * schema of its own, tagged `tag`) when it answers. In CI a missing PostgreSQL is an error, not
+ * a skip; elsewhere the suite says which leg it skipped (`label`).
+ */
+export async function seededEngines(
+  name: SubgraphName,
+  tag: string,
+  seed: number,
+  label: string,
+): Promise<SeededEngine[]> {
+  const sqlite: SeededEngine = { name: 'SQLite', prepare: async () => undefined, cleanUp: async () => {} };
+  const unavailable = await postgresUnavailable();
+  if (unavailable) {
+    if (process.env.CI) throw new Error(`CI requires PostgreSQL: ${unavailable}`);
+    console.warn(`PostgreSQL leg of ${label} skipped: ${unavailable}`);
+    return [sqlite];
+  }
+  const postgres = postgresDatabase(name, tag);
+  return [
+    sqlite,
+    {
+      name: 'PostgreSQL',
+      async prepare() {
+        await dropSchema(postgres);
+        await prepareDatabase(name, postgres, { seed });
+        return postgres;
+      },
+      cleanUp: () => dropSchema(postgres),
+    },
+  ];
 }

@@ -11,9 +11,7 @@
  */
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseConfig } from '../../lib/config.js';
-import { prepareDatabase } from '../../seeds/prepare.js';
-import { dropSchema, postgresDatabase, postgresUnavailable } from '../engines.js';
+import { seededEngines } from '../engines.js';
 import { bearer, dataOf, startTestStack, TEST_SEED, type GraphQLResponse, type TestStack } from '../harness.js';
 import type { RecordProductionRunInput } from '../../subgraphs/production/generated/resolvers.js';
 
@@ -41,36 +39,7 @@ const DECLINE_ORIGIN = `mutation($runId: ID!, $assetIds: [ID!]!) {
   declineAssetOrigin(runId: $runId, assetIds: $assetIds) { run { id assetClaims { asset { id } status } } }
 }`;
 
-interface Engine {
-  name: string;
-  /** The production database to start on; undefined means the harness's fresh SQLite copy. */
-  prepare(): Promise<DatabaseConfig | undefined>;
-  cleanUp(): Promise<void>;
-}
-
-const unavailable = await postgresUnavailable();
-if (unavailable) {
-  if (process.env.CI) throw new Error(`CI requires PostgreSQL: ${unavailable}`);
-  console.warn(`PostgreSQL leg of the consent tests skipped: ${unavailable}`);
-}
-const postgres = postgresDatabase('production', 'consent');
-
-const ENGINES: Engine[] = [
-  { name: 'SQLite', prepare: async () => undefined, cleanUp: async () => {} },
-  ...(unavailable
-    ? []
-    : [
-        {
-          name: 'PostgreSQL',
-          async prepare() {
-            await dropSchema(postgres);
-            await prepareDatabase('production', postgres, { seed: TEST_SEED });
-            return postgres;
-          },
-          cleanUp: () => dropSchema(postgres),
-        },
-      ]),
-];
+const ENGINES = await seededEngines('production', 'consent', TEST_SEED, 'the consent tests');
 
 /** What `recordProductionRun` takes, as the SDL declares it. */
 type RunInput = RecordProductionRunInput;

@@ -20,8 +20,7 @@ import type { DatabaseConfig } from '../../lib/config.js';
 import { addDays, toDay } from '../../lib/dates.js';
 import { migrateToLatest, openDatabase } from '../../lib/db.js';
 import { migrations } from '../../subgraphs/production/db/migrations/index.js';
-import { prepareDatabase } from '../../seeds/prepare.js';
-import { dropSchema, postgresDatabase, postgresUnavailable } from '../engines.js';
+import { dropSchema, postgresDatabase, seededEngines } from '../engines.js';
 import { bearer, dataOf, startTestSubgraph, TEST_SEED, type GraphQLResponse, type TestSubgraph } from '../harness.js';
 import type { RecordProductionRunInput } from '../../subgraphs/production/generated/resolvers.js';
 
@@ -59,34 +58,7 @@ const FOOTPRINT = `query($representations: [_Any!]!, $year: Int!) {
   _entities(representations: $representations) { ... on City { id footprint(year: $year) { embodiedKgCO2e } } }
 }`;
 
-/** Where the subgraph under test keeps its data: a database to start it on, and how to clean up. */
-interface Engine {
-  name: string;
-  /** The database to start on; undefined means the harness's fresh SQLite copy. */
-  prepare(): Promise<DatabaseConfig | undefined>;
-  cleanUp(): Promise<void>;
-}
-
-const unavailable = await postgresUnavailable();
-if (unavailable) console.warn(`PostgreSQL leg of the production writes skipped: ${unavailable}`);
-const postgres = postgresDatabase('production', 'writes');
-
-const ENGINES: Engine[] = [
-  { name: 'SQLite', prepare: async () => undefined, cleanUp: async () => {} },
-  ...(unavailable
-    ? []
-    : [
-        {
-          name: 'PostgreSQL',
-          async prepare() {
-            await dropSchema(postgres);
-            await prepareDatabase('production', postgres, { seed: TEST_SEED });
-            return postgres;
-          },
-          cleanUp: () => dropSchema(postgres),
-        },
-      ]),
-];
+const ENGINES = await seededEngines('production', 'writes', TEST_SEED, 'the production writes');
 
 /** What `recordProductionRun` takes, as the SDL declares it. */
 type RunInput = RecordProductionRunInput;
