@@ -52,6 +52,8 @@ export function describeMachine(): MachineDescription {
         '@apollo/gateway',
         '@apollo/server',
         '@graphql-hive/gateway',
+        '@graphql-hive/router-runtime',
+        '@graphql-hive/router-query-planner',
         'autocannon',
         'graphql',
         'better-sqlite3',

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const GATEWAY_KINDS = ['commons', 'hive'] as const;
+/** Our gateway; Hive Gateway with its JavaScript query planner; Hive Gateway with the Rust planner. */
+export const GATEWAY_KINDS = ['commons', 'hive', 'hive-rust'] as const;
 export type GatewayKind = (typeof GATEWAY_KINDS)[number];
 
 export interface BenchOptions {
@@ -33,15 +34,16 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench -- [options]
 
-Starts the four subgraphs, our gateway and Hive Gateway as separate processes on free loopback
-ports (fresh seeded SQLite under bench/.tmp), loads each scenario with autocannon and writes
+Starts the four subgraphs, our gateway and Hive Gateway (JavaScript planner, then Rust planner)
+as separate processes on free loopback ports (fresh seeded SQLite under bench/.tmp), loads each scenario with autocannon and writes
 bench/results/<date>-<label>.json.
 
   --duration S         seconds measured per run (default 10)
   --warmup S           seconds of unrecorded load before each run (default 2)
   --connections N      concurrent connections (default 10)
   --scenarios a,b      only these scenario ids (default: all; see the table printed at the end)
-  --gateways a,b       commons, hive (default both)
+  --gateways a,b       commons, hive, hive-rust (default all three; hive-rust is Hive Gateway
+                       with @graphql-hive/router-runtime's Rust query planner)
   --target URL         load this running gateway as "commons" instead of starting a stack; its
                        subgraphs are read from its /ready, the secret from SUBGRAPH_SECRET or
                        DATA_DIR/secrets.json (start it with RATE_LIMIT_PER_MINUTE=0 READY_DETAILS=true)

@@ -9,7 +9,7 @@ import type { MachineDescription } from './machine.js';
 export interface RunRecord extends LoadFigures {
   scenario: string;
   title: string;
-  /** `commons` (our gateway), `hive`, or `league` for the direct subgraph run. */
+  /** `commons` (our gateway), `hive`, `hive-rust` (Rust query planner), or `league` for the direct subgraph run. */
   target: string;
   instances: number;
   dataSet: string;
@@ -48,7 +48,23 @@ export function medians(runs: RunRecord[]): RunRecord[] {
 
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 
-/** A plain-text table of the median runs, with our standing against Hive Gateway per scenario. */
+/** The Hive targets our gateway is compared with, each in its own column. */
+const RIVALS = ['hive', 'hive-rust'] as const;
+
+/**
+ * Our standing against one rival in the same scenario and data set: ours ÷ theirs in requests/s,
+ * our p99 minus theirs, and both gateways' CPU ms per request (ours / theirs).
+ */
+function standing(ours: RunRecord, theirs: RunRecord | undefined): string {
+  if (ours.target !== 'commons' || !theirs) return '';
+  return (
+    `${fixed(ours.requestsPerSecond / theirs.requestsPerSecond, 2)}× rps, ` +
+    `p99 ${fixed(ours.latencyMs.p99 - theirs.latencyMs.p99, 0)} ms, ` +
+    `CPU ${fixed(ours.cpuMsPerOp.gateway, 2)}/${fixed(theirs.cpuMsPerOp.gateway, 2)}`
+  );
+}
+
+/** A plain-text table of the median runs, with our standing against each Hive target per scenario. */
 export function table(runs: RunRecord[]): string {
   const rows = medians(runs);
   const header = [
@@ -63,15 +79,12 @@ export function table(runs: RunRecord[]): string {
     'SQL/op',
     'fetch/op',
     'gw CPU ms/op',
-    'vs hive',
+    ...RIVALS.map((rival) => `vs ${rival}`),
   ];
   const lines: string[][] = [header];
   for (const row of rows) {
-    const hive = rows.find((r) => r.dataSet === row.dataSet && r.scenario === row.scenario && r.target === 'hive');
-    const standing =
-      row.target === 'commons' && hive
-        ? `${fixed(row.requestsPerSecond / hive.requestsPerSecond, 2)}× rps, p99 ${fixed(row.latencyMs.p99 - hive.latencyMs.p99, 0)} ms`
-        : '';
+    const rival = (target: string) =>
+      rows.find((r) => r.dataSet === row.dataSet && r.scenario === row.scenario && r.target === target);
     lines.push([
       row.dataSet,
       row.scenario,
@@ -84,7 +97,7 @@ export function table(runs: RunRecord[]): string {
       fixed(row.sqlStatementsPerOp, 2),
       fixed(row.subgraphRequestsPerOp, 2),
       fixed(row.cpuMsPerOp.gateway, 2),
-      standing,
+      ...RIVALS.map((target) => standing(row, rival(target))),
     ]);
   }
   const widths = header.map((_, i) => Math.max(...lines.map((line) => line[i]!.length)));

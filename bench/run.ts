@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: loads our gateway and Hive Gateway, side by side over the same subgraphs, with
- * the scenarios of bench/scenarios.ts, and records the figures (see docs/benchmarks.md).
+ * `npm run bench`: loads our gateway and Hive Gateway (JavaScript and Rust query planner), side
+ * by side over the same subgraphs, with the scenarios of bench/scenarios.ts, and records the
+ * figures (see docs/benchmarks.md).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -22,11 +23,18 @@ import {
   startSubgraphs,
   type CommonSettings,
   type DataSource,
+  type GatewayStart,
   type SubgraphUrls,
 } from './services.js';
 import { ROOT, stopAll, type Service } from './stack.js';
 
 const CACHE_PREFIX = 'commons-rc:';
+
+/** Starts one gateway of the given kind: ours, or Hive Gateway with the JavaScript or the Rust planner. */
+function startGateway(kind: GatewayKind, start: GatewayStart): Promise<Service> {
+  if (kind === 'commons') return startCommonsGateway(start);
+  return startHiveGateway({ ...start, planner: kind === 'hive-rust' ? 'rust' : 'js' });
+}
 
 /** Something the bench loads: one or more URLs, and the processes whose CPU time counts as its own. */
 interface Target {
@@ -195,11 +203,10 @@ async function main(options: BenchOptions): Promise<void> {
         targets.commons = { kind, urls: [`${options.target}/graphql`], gatewayPids: [] };
         continue;
       }
-      const start = kind === 'commons' ? startCommonsGateway : startHiveGateway;
       const services: Service[] = [];
       for (let i = 0; i < instances; i++) {
         log(`  starting ${kind} gateway${cached ? ` ${i + 1} of 2, with Redis` : ''}`);
-        services.push(await start({ ...common, name: `${kind}${cached ? `-${i + 1}` : ''}` }));
+        services.push(await startGateway(kind, { ...common, name: `${kind}${cached ? `-${i + 1}` : ''}` }));
       }
       stack.gateways.push(...services);
       targets[kind] = { kind, urls: services.map((s) => s.url), gatewayPids: services.map((s) => s.child.pid) };
@@ -362,7 +369,7 @@ async function main(options: BenchOptions): Promise<void> {
             const run = await measure(scenario, target, stack, dataSet, repeat, expectBody);
             runs.push(run);
             log(
-              `    ${target.kind.padEnd(7)}${target.urls.length > 1 ? `×${target.urls.length}` : '  '} ` +
+              `    ${target.kind.padEnd(9)}${target.urls.length > 1 ? `×${target.urls.length}` : '  '} ` +
                 `${run.requestsPerSecond.toFixed(1).padStart(8)} req/s  p50 ${run.latencyMs.p50} ms  p99 ${run.latencyMs.p99} ms` +
                 `  errors ${run.errors}/${run.non2xx}/${run.mismatches}  SQL/op ${run.sqlStatementsPerOp.toFixed(2)}`,
             );

@@ -101,8 +101,14 @@ export async function startCommonsGateway(options: GatewayStart): Promise<Servic
   return service;
 }
 
-/** Hive Gateway's CLI serving schema/supergraph.graphql with bench/hive-gateway.config.ts, one process. */
-export async function startHiveGateway(options: GatewayStart): Promise<Service> {
+/** Which query planner Hive Gateway runs: its own JavaScript one, or router-runtime's Rust one. */
+export type HivePlanner = 'js' | 'rust';
+
+/**
+ * Hive Gateway's CLI serving schema/supergraph.graphql with bench/hive-gateway.config.ts, one
+ * process; `planner` (default js) picks the query planner, everything else is the same.
+ */
+export async function startHiveGateway(options: GatewayStart & { planner?: HivePlanner }): Promise<Service> {
   const port = await freePort();
   const service = spawnService({
     name: options.name,
@@ -123,6 +129,7 @@ export async function startHiveGateway(options: GatewayStart): Promise<Service> 
     env: {
       ...baseEnv(options.settings),
       BENCH_SUBGRAPH_SECRET: options.settings.secrets.subgraphSecret,
+      BENCH_HIVE_PLANNER: options.planner ?? 'js',
       ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`BENCH_${name.toUpperCase()}_URL`, options.subgraphs[name]])),
       ...(options.redisUrl ? { BENCH_REDIS_URL: options.redisUrl } : {}),
     },

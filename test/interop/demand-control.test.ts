@@ -2,7 +2,8 @@
  * The same budget in Hive Gateway: bench/hive-gateway.config.ts's `demandControl` reads the
  * @cost/@listSize of the committed supergraph, so a real Hive Gateway (the devDependency's CLI,
  * started as the bench starts it, over the real subgraphs) refuses the expensive operation our
- * gateway refuses, and answers the city report as ours does.
+ * gateway refuses, and answers the city report as ours does, with its JavaScript query planner
+ * and with the Rust one (@graphql-hive/router-runtime, the bench's `hive-rust`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHiveGateway } from '../../bench/services.js';
@@ -13,20 +14,24 @@ import { SECRETS, postGraphQL, startTestStack, type GraphQLResponse, type TestSt
 
 let stack: TestStack;
 let hive: Service;
+let hiveRust: Service;
 beforeAll(async () => {
   stack = await startTestStack({ production: true });
-  hive = await startHiveGateway({
-    name: 'hive',
+  const start = {
     subgraphs: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, stack.subgraphs[name].url])) as Record<
       SubgraphName,
       string
     >,
     settings: { secrets: SECRETS, logLevel: 'warn', verbose: false, gatewayNodeArgs: [] },
     rateLimitPerMinute: 0,
-  });
+  };
+  [hive, hiveRust] = await Promise.all([
+    startHiveGateway({ ...start, name: 'hive', planner: 'js' }),
+    startHiveGateway({ ...start, name: 'hive-rust', planner: 'rust' }),
+  ]);
 }, 120_000);
 afterAll(async () => {
-  await hive?.stop();
+  await Promise.all([hive?.stop(), hiveRust?.stop()]);
   await stack?.stop();
 });
 
@@ -40,10 +45,11 @@ function leagueBomb(): string {
 const gateways = (): [string, (query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse>][] => [
   ['our gateway', (query, variables) => stack.query(query, variables)],
   ['Hive Gateway', (query, variables) => postGraphQL(hive.url, query, variables)],
+  ['Hive Gateway + Rust planner', (query, variables) => postGraphQL(hiveRust.url, query, variables)],
 ];
 
-describe('both gateways enforce the same budget from the same supergraph', () => {
-  it('both refuse the league bomb with COST_ESTIMATED_TOO_EXPENSIVE, before the league subgraph is asked', async () => {
+describe('all three gateways enforce the same budget from the same supergraph', () => {
+  it('each refuses the league bomb with COST_ESTIMATED_TOO_EXPENSIVE, before the league subgraph is asked', async () => {
     for (const [name, send] of gateways()) {
       const before = await stack.sqlStatements();
       const { data, errors } = await send(leagueBomb());
@@ -61,13 +67,13 @@ describe('both gateways enforce the same budget from the same supergraph', () =>
     }
   });
 
-  it('both answer the city report, with the same data', async () => {
+  it('each answers the city report, with the same data', async () => {
     const answers = [];
     for (const [name, send] of gateways()) {
       const { data, errors } = await send(CITY_REPORT, CITY_REPORT_VARIABLES);
       expect(errors, name).toBeUndefined();
       answers.push(data);
     }
-    expect(answers[1]).toEqual(answers[0]);
+    for (const answer of answers.slice(1)) expect(answer).toEqual(answers[0]);
   });
 });
