@@ -23,6 +23,7 @@ import {
   startSubgraphs,
   type CommonSettings,
   type DataSource,
+  RUST_PLANNER_NOTE,
   type GatewayStart,
   type SubgraphUrls,
 } from './services.js';
@@ -116,7 +117,7 @@ const redact = (url: string | undefined) => url?.replace(/\/\/([^:@/]+):[^@/]+@/
 async function main(options: BenchOptions): Promise<void> {
   const startedAt = new Date();
   const runDir = path.join(ROOT, 'bench', '.tmp', `run-${process.pid}`);
-  const notes: string[] = [];
+  const notes: string[] = options.gateways.includes('hive-rust') ? [RUST_PLANNER_NOTE] : [];
   const runs: RunRecord[] = [];
   const dataSets: BenchRecord['dataSets'] = [];
   const settings: CommonSettings = {

@@ -105,6 +105,16 @@ export async function startCommonsGateway(options: GatewayStart): Promise<Servic
 export type HivePlanner = 'js' | 'rust';
 
 /**
+ * What differs under the Rust planner, for every result that has a hive-rust run (measured by
+ * test/interop/demand-control.test.ts, which fails when it stops being true).
+ */
+export const RUST_PLANNER_NOTE =
+  'hive-rust: same supergraph, subgraphs, secret, depth/token limits and Redis response cache as hive; ' +
+  'its demandControl counts the selection under only one of several aliases of the same field (the others ' +
+  'cost 1 each), so 15 aliases each under the budget and together over it are answered where ours and hive ' +
+  'refuse them, and it refuses a whole operation where hive nulls each root field';
+
+/**
  * Hive Gateway's CLI serving schema/supergraph.graphql with bench/hive-gateway.config.ts, one
  * process; `planner` (default js) picks the query planner, everything else is the same.
  */

@@ -35,11 +35,15 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** 15 aliases of `league(id) { members { leagues { members … } } }`, depth 11: issue 11's first finding. */
-function leagueBomb(): string {
+/**
+ * `aliases` aliases of `league(id) { members { leagues { members … } } }`, `levels` lists deep;
+ * the default (15 aliases, depth 11) is issue 11's first finding.
+ */
+function leagueBomb(levels = 9, aliases = 15): string {
   let selection = 'id';
-  for (let i = 8; i >= 0; i--) selection = i % 2 === 0 ? `members { ${selection} }` : `leagues { ${selection} }`;
-  return `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: league(id: "eurocities") { ${selection} }`).join(' ')} }`;
+  for (let i = levels - 1; i >= 0; i--)
+    selection = i % 2 === 0 ? `members { ${selection} }` : `leagues { ${selection} }`;
+  return `{ ${Array.from({ length: aliases }, (_, i) => `a${i}: league(id: "eurocities") { ${selection} }`).join(' ')} }`;
 }
 
 const gateways = (): [string, (query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse>][] => [
@@ -48,7 +52,7 @@ const gateways = (): [string, (query: string, variables?: Record<string, unknown
   ['Hive Gateway + Rust planner', (query, variables) => postGraphQL(hiveRust.url, query, variables)],
 ];
 
-describe('all three gateways enforce the same budget from the same supergraph', () => {
+describe('the three gateways against the same budget from the same supergraph', () => {
   it('each refuses the league bomb with COST_ESTIMATED_TOO_EXPENSIVE, before the league subgraph is asked', async () => {
     for (const [name, send] of gateways()) {
       const before = await stack.sqlStatements();
@@ -75,5 +79,23 @@ describe('all three gateways enforce the same budget from the same supergraph', 
       answers.push(data);
     }
     for (const answer of answers.slice(1)) expect(answer).toEqual(answers[0]);
+  });
+
+  // Three lists deep, one alias costs about 8,400 (under 15,000), fifteen about 126,000 (over).
+  it('our gateway and Hive refuse fifteen aliases that are each under the budget; the Rust planner answers them', async () => {
+    const query = leagueBomb(3, 15);
+    for (const [name, send] of gateways()) {
+      const { data, errors } = await send(query);
+      if (name === 'Hive Gateway + Rust planner') {
+        // Its estimate counts the selection under one of the repeated aliases only: the
+        // difference docs/benchmarks.md and the bench's hive-rust note describe.
+        expect(errors, name).toBeUndefined();
+        expect(Object.keys(data ?? {}), name).toHaveLength(15);
+      } else {
+        expect(new Set(errors?.map((error) => error.extensions?.code)), name).toEqual(
+          new Set(['COST_ESTIMATED_TOO_EXPENSIVE']),
+        );
+      }
+    }
   });
 });
