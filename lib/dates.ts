@@ -2,8 +2,8 @@
 
 const DAY_MS = 86_400_000;
 
-/** The UTC calendar day of an instant (a Date or epoch milliseconds). */
-export const toDay = (date: Date | number): string => new Date(date).toISOString().slice(0, 10);
+/** The UTC calendar day of an instant (a Date, epoch milliseconds or an ISO timestamp). */
+export const toDay = (date: Date | number | string): string => new Date(date).toISOString().slice(0, 10);
 export const parseDay = (day: string): Date => new Date(`${day}T00:00:00Z`);
 export const addDays = (day: string, days: number): string => toDay(new Date(parseDay(day).getTime() + days * DAY_MS));
 

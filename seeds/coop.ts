@@ -1,17 +1,18 @@
 import type { Knex } from 'knex';
-import { insertInChunks } from '../lib/db.js';
+import { toDay } from '../lib/dates.js';
 import { hubIdOf } from '../subgraphs/coop/db/gbfs.js';
 import { ensureMonthPartitions } from '../subgraphs/coop/db/partitions.js';
 import { rebuildBins } from '../subgraphs/coop/db/queries.js';
-import type {
-  GbfsSystemRow,
-  GbfsVehicleTypeRow,
-  ModeFactorRow,
-  PlatformCooperativeRow,
-  SharedAssetRow,
-  SharingHubRow,
-  UsageEventRow,
-} from '../subgraphs/coop/db/tables.js';
+import type { GbfsSystemRow, GbfsVehicleTypeRow, ModeFactorRow, SharingHubRow } from '../subgraphs/coop/db/tables.js';
+import {
+  insertAssets,
+  insertGbfsSystems,
+  insertHubs,
+  insertModeFactors,
+  insertPlatformCooperatives,
+  insertUsageEvents,
+  insertVehicleTypes,
+} from '../subgraphs/coop/db/writes.js';
 import { gbfsSystems, SEEDED_GBFS_AT, SEEDED_VEHICLE_TYPES, SPARE_DOCKS } from './data/sharing-hubs.js';
 import type { SeedOptions } from './index.js';
 import { generateUsageEvents, type AssetKind, type EmissionFactorSeed, type World } from './world.js';
@@ -126,9 +127,8 @@ export function seedGbfs(world: World): {
 export async function seedCoop(db: Knex, world: World, options: SeedOptions): Promise<void> {
   const events = generateUsageEvents(world, options.seed, options.eventCount);
   await db.transaction(async (trx) => {
-    await insertInChunks<PlatformCooperativeRow>(
+    await insertPlatformCooperatives(
       trx,
-      'platform_cooperatives',
       world.platformCooperatives.map((c) => ({
         id: c.id,
         name: c.name,
@@ -141,12 +141,11 @@ export async function seedCoop(db: Knex, world: World, options: SeedOptions): Pr
       })),
     );
     const gbfs = seedGbfs(world);
-    await insertInChunks<GbfsSystemRow>(trx, 'gbfs_systems', gbfs.systems);
-    await insertInChunks<GbfsVehicleTypeRow>(trx, 'gbfs_vehicle_types', gbfs.vehicleTypes);
-    await insertInChunks<SharingHubRow>(trx, 'sharing_hubs', gbfs.hubs);
-    await insertInChunks<SharedAssetRow>(
+    await insertGbfsSystems(trx, gbfs.systems);
+    await insertVehicleTypes(trx, gbfs.vehicleTypes);
+    await insertHubs(trx, gbfs.hubs);
+    await insertAssets(
       trx,
-      'shared_assets',
       world.assets.map((a) => ({
         id: a.id,
         platform_cooperative_id: a.platformCooperativeId,
@@ -157,15 +156,14 @@ export async function seedCoop(db: Knex, world: World, options: SeedOptions): Pr
         hub_id: gbfs.hubOfAsset.get(a.id) ?? null,
       })),
     );
-    await insertInChunks<ModeFactorRow>(trx, 'mode_factors', modeFactors(world));
+    await insertModeFactors(trx, modeFactors(world));
     // On PostgreSQL each month of events gets its own partition before the rows arrive.
     await ensureMonthPartitions(
       trx,
-      events.map((e) => e.startedAt.slice(0, 10)),
+      events.map((e) => toDay(e.startedAt)),
     );
-    await insertInChunks<UsageEventRow>(
+    await insertUsageEvents(
       trx,
-      'usage_events',
       events.map((e) => ({
         platform_cooperative_id: e.platformCooperativeId,
         client_event_id: e.clientEventId,
@@ -173,7 +171,7 @@ export async function seedCoop(db: Knex, world: World, options: SeedOptions): Pr
         member_ref: e.memberRef,
         started_at: e.startedAt,
         ended_at: e.endedAt,
-        day: e.startedAt.slice(0, 10),
+        day: toDay(e.startedAt),
         hours: e.hours,
         km: e.km,
         nights: e.nights,

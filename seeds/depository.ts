@@ -1,19 +1,17 @@
 import type { Knex } from 'knex';
-import type {
-  AdaptationAdoptionRow,
-  AdaptationRow,
-  ApplicationRow,
-  ReleaseRow,
-} from '../subgraphs/depository/db/tables.js';
-import { insertInChunks } from '../lib/db.js';
+import {
+  insertAdaptations,
+  insertAdoptions,
+  insertApplications,
+  insertReleases,
+} from '../subgraphs/depository/db/writes.js';
 import type { World } from './world.js';
 
 /** Writes the depository layer of the seed world: applications, releases, adaptations, adoptions. */
 export async function seedDepository(db: Knex, world: World): Promise<void> {
   await db.transaction(async (trx) => {
-    await insertInChunks<ApplicationRow>(
+    await insertApplications(
       trx,
-      'applications',
       world.applications.map((a) => ({
         id: a.id,
         name: a.name,
@@ -27,9 +25,8 @@ export async function seedDepository(db: Knex, world: World): Promise<void> {
         steward_id: a.stewardId,
       })),
     );
-    await insertInChunks<ReleaseRow>(
+    await insertReleases(
       trx,
-      'releases',
       world.applications.flatMap((a) =>
         a.releases.map((r) => ({
           id: `${a.id}@${r.version}`,
@@ -40,9 +37,8 @@ export async function seedDepository(db: Knex, world: World): Promise<void> {
         })),
       ),
     );
-    await insertInChunks<AdaptationRow>(
+    await insertAdaptations(
       trx,
-      'adaptations',
       world.adaptations.map((a) => ({
         id: a.id,
         application_id: a.applicationId,
@@ -55,10 +51,6 @@ export async function seedDepository(db: Knex, world: World): Promise<void> {
         illustrative: true,
       })),
     );
-    await insertInChunks<AdaptationAdoptionRow>(
-      trx,
-      'adaptation_adoptions',
-      world.adaptations.flatMap((a) => a.adoptedByCityIds.map((cityId) => ({ adaptation_id: a.id, city_id: cityId }))),
-    );
+    for (const a of world.adaptations) await insertAdoptions(trx, a.id, a.adoptedByCityIds);
   });
 }

@@ -1,21 +1,19 @@
 import type { Knex } from 'knex';
-import type {
-  CityRow,
-  LeagueMemberRow,
-  LeagueRow,
-  PledgeRow,
-  ProtocolCooperativeFunderRow,
-  ProtocolCooperativeRow,
-} from '../subgraphs/league/db/tables.js';
-import { insertInChunks } from '../lib/db.js';
+import {
+  insertCities,
+  insertLeagueMembers,
+  insertLeagues,
+  insertPledges,
+  insertProtocolCooperativeFunders,
+  insertProtocolCooperatives,
+} from '../subgraphs/league/db/writes.js';
 import type { World } from './world.js';
 
 /** Writes the league layer of the seed world: cities, leagues, protocol co-ops, pledges. */
 export async function seedLeague(db: Knex, world: World): Promise<void> {
   await db.transaction(async (trx) => {
-    await insertInChunks<CityRow>(
+    await insertCities(
       trx,
-      'cities',
       world.cities.map((c) => ({
         id: c.id,
         name: c.name,
@@ -27,9 +25,8 @@ export async function seedLeague(db: Knex, world: World): Promise<void> {
         longitude: c.longitude,
       })),
     );
-    await insertInChunks<LeagueRow>(
+    await insertLeagues(
       trx,
-      'leagues',
       world.leagues.map((l) => ({
         id: l.id,
         name: l.name,
@@ -39,14 +36,12 @@ export async function seedLeague(db: Knex, world: World): Promise<void> {
         illustrative: l.illustrative,
       })),
     );
-    await insertInChunks<LeagueMemberRow>(
+    await insertLeagueMembers(
       trx,
-      'league_members',
       world.leagues.flatMap((l) => l.memberCityIds.map((cityId) => ({ league_id: l.id, city_id: cityId }))),
     );
-    await insertInChunks<ProtocolCooperativeRow>(
+    await insertProtocolCooperatives(
       trx,
-      'protocol_cooperatives',
       world.protocolCooperatives.map((p) => ({
         id: p.id,
         name: p.name,
@@ -57,16 +52,14 @@ export async function seedLeague(db: Knex, world: World): Promise<void> {
         illustrative: p.illustrative,
       })),
     );
-    await insertInChunks<ProtocolCooperativeFunderRow>(
+    await insertProtocolCooperativeFunders(
       trx,
-      'protocol_cooperative_funders',
       world.protocolCooperatives.flatMap((p) =>
         p.fundingLeagueIds.map((leagueId) => ({ league_id: leagueId, protocol_cooperative_id: p.id })),
       ),
     );
-    await insertInChunks<PledgeRow>(
+    await insertPledges(
       trx,
-      'pledges',
       world.pledges.map((p) => ({
         id: p.id,
         city_id: p.cityId,

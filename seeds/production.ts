@@ -1,14 +1,13 @@
 import type { Knex } from 'knex';
-import { insertInChunks } from '../lib/db.js';
-import type {
-  BillOfMaterialsLineRow,
-  DesignBuilderRow,
-  EmissionFactorRow,
-  OpenCooperativeRow,
-  OpenDesignRow,
-  ProductionRunRow,
-  RunAssetRow,
-} from '../subgraphs/production/db/tables.js';
+import {
+  insertBillOfMaterialsLines,
+  insertDesignBuilders,
+  insertEmissionFactors,
+  insertOpenCooperatives,
+  insertOpenDesigns,
+  insertProductionRuns,
+  insertRunAssets,
+} from '../subgraphs/production/db/writes.js';
 import type { World } from './world.js';
 
 /**
@@ -20,9 +19,8 @@ import type { World } from './world.js';
  */
 export async function seedProduction(db: Knex, world: World): Promise<void> {
   await db.transaction(async (trx) => {
-    await insertInChunks<EmissionFactorRow>(
+    await insertEmissionFactors(
       trx,
-      'emission_factors',
       world.emissionFactors.map((f) => ({
         id: f.id,
         category: f.category,
@@ -42,9 +40,8 @@ export async function seedProduction(db: Knex, world: World): Promise<void> {
         traced_in: f.tracedIn,
       })),
     );
-    await insertInChunks<OpenCooperativeRow>(
+    await insertOpenCooperatives(
       trx,
-      'open_cooperatives',
       world.openCooperatives.map((c) => ({
         id: c.id,
         name: c.name,
@@ -55,9 +52,8 @@ export async function seedProduction(db: Knex, world: World): Promise<void> {
         illustrative: c.illustrative,
       })),
     );
-    await insertInChunks<OpenDesignRow>(
+    await insertOpenDesigns(
       trx,
-      'open_designs',
       world.openDesigns.map((d) => ({
         id: d.id,
         name: d.name,
@@ -79,16 +75,14 @@ export async function seedProduction(db: Knex, world: World): Promise<void> {
         illustrative: true,
       })),
     );
-    await insertInChunks<DesignBuilderRow>(
+    await insertDesignBuilders(
       trx,
-      'design_builders',
       world.openDesigns.flatMap((d) =>
         d.builtByCooperativeIds.map((cooperativeId) => ({ design_id: d.id, cooperative_id: cooperativeId })),
       ),
     );
-    await insertInChunks<BillOfMaterialsLineRow>(
+    await insertBillOfMaterialsLines(
       trx,
-      'bill_of_materials_lines',
       world.openDesigns.flatMap((d) =>
         d.billOfMaterials.map((line, index) => ({
           design_id: d.id,
@@ -98,9 +92,8 @@ export async function seedProduction(db: Knex, world: World): Promise<void> {
         })),
       ),
     );
-    await insertInChunks<ProductionRunRow>(
+    await insertProductionRuns(
       trx,
-      'production_runs',
       world.productionRuns.map((r) => ({
         id: r.id,
         cooperative_id: r.cooperativeId,
@@ -115,10 +108,8 @@ export async function seedProduction(db: Knex, world: World): Promise<void> {
         delivery_status: 'CONFIRMED',
       })),
     );
-    await insertInChunks<RunAssetRow>(
-      trx,
-      'run_assets',
-      // Each seeded run built the assets of its own platform co-op (seeds/world.ts), so confirmed.
+    await insertRunAssets(
+      trx, // Each seeded run built the assets of its own platform co-op (seeds/world.ts), so confirmed.
       world.productionRuns.flatMap((r) =>
         r.assetIds.map((assetId) => ({ run_id: r.id, asset_id: assetId, status: 'CONFIRMED' as const })),
       ),

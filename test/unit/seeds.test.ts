@@ -3,6 +3,7 @@
  * determinism of the synthetic parts (assets, production runs, usage events) and their PRNG.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { toDay } from '../../lib/dates.js';
 import { TEST_SEED } from '../harness.js';
 import { createRandom } from '../../seeds/prng.js';
 import {
@@ -35,7 +36,6 @@ const world: World = buildWorld(TEST_SEED);
 const distinct = <T>(values: readonly T[]): number => new Set(values).size;
 const byId = <T extends { id: string }>(items: readonly T[]): Map<string, T> =>
   new Map(items.map((item) => [item.id, item]));
-const dayOf = (timestamp: string): string => timestamp.slice(0, 10);
 const monthOf = (timestamp: string): number => Number(timestamp.slice(5, 7));
 
 /** True when the licence id carries a non-commercial (NC) clause, e.g. `CC-BY-NC-SA-4.0`. */
@@ -271,7 +271,7 @@ describe('usage events at the default count', () => {
   it(`spans at least ${MIN.eventMonths} calendar months of the usage history`, () => {
     expect(distinct(events.map((event) => event.startedAt.slice(0, 7)))).toBeGreaterThanOrEqual(MIN.eventMonths);
     for (const event of events) {
-      const day = dayOf(event.startedAt);
+      const day = toDay(event.startedAt);
       if (day < USAGE_FROM || day > USAGE_TO) expect.fail(`${event.clientEventId} on ${day}`);
     }
   });
@@ -283,7 +283,7 @@ describe('usage events at the default count', () => {
       return (
         !asset ||
         asset.platformCooperativeId !== event.platformCooperativeId ||
-        !isInService(asset, dayOf(event.startedAt))
+        !isInService(asset, toDay(event.startedAt))
       );
     });
     expect(problems.slice(0, 5)).toEqual([]);

@@ -1,11 +1,13 @@
 /**
  * Every write of the coop database: the `ingestUsage` mutation and the MDS and GBFS importers
  * call the same operations, each taking the knex handle or the caller's transaction first.
- * The bin and rollup rebuilds stay beside their queries in queries.ts (`rebuildBins`).
+ * The bin and rollup rebuilds stay beside their queries in queries.ts (`rebuildBins`). The bulk
+ * inserts at the end load rows known to be valid (the seed world, the synthetic generator), in
+ * chunks; the synthetic generator's usage events alone bypass them (seeds/synthetic/).
  */
 import type { Knex } from 'knex';
 import { NotFoundError } from '../../../lib/errors.js';
-import { insertChunks } from '../../../lib/db.js';
+import { insertChunks, insertInChunks } from '../../../lib/db.js';
 import {
   DUPLICATE_STORED,
   checkEnvelope,
@@ -23,6 +25,7 @@ import type {
   GbfsFreeFloatingRow,
   GbfsSystemRow,
   GbfsVehicleTypeRow,
+  ModeFactorRow,
   PlatformCooperativeRow,
   SharedAssetRow,
   SharingHubRow,
@@ -212,4 +215,42 @@ export async function deleteFreeFloating(
     .where('platform_cooperative_id', platformCooperativeId)
     .whereIn('vehicle_type_id', vehicleTypeIds)
     .delete();
+}
+
+/** Inserts platform co-ops. */
+export async function insertPlatformCooperatives(db: Knex, rows: readonly PlatformCooperativeRow[]): Promise<void> {
+  await insertInChunks(db, 'platform_cooperatives', rows);
+}
+
+/** Inserts co-ops' GBFS systems. */
+export async function insertGbfsSystems(db: Knex, rows: readonly GbfsSystemRow[]): Promise<void> {
+  await insertInChunks(db, 'gbfs_systems', rows);
+}
+
+/** Inserts co-ops' GBFS vehicle types. */
+export async function insertVehicleTypes(db: Knex, rows: readonly GbfsVehicleTypeRow[]): Promise<void> {
+  await insertInChunks(db, 'gbfs_vehicle_types', rows);
+}
+
+/** Inserts sharing hubs. */
+export async function insertHubs(db: Knex, rows: readonly SharingHubRow[]): Promise<void> {
+  await insertInChunks(db, 'sharing_hubs', rows);
+}
+
+/** Inserts the per-kind avoided-emission factors. */
+export async function insertModeFactors(db: Knex, rows: readonly ModeFactorRow[]): Promise<void> {
+  await insertInChunks(db, 'mode_factors', rows);
+}
+
+/**
+ * Inserts usage events known to be valid and new, reporting the count inserted after each
+ * chunk; ingestUsage is the checked path. The caller creates their months' partitions first
+ * (ensureMonthPartitions) and rebuilds their bins after.
+ */
+export async function insertUsageEvents(
+  db: Knex,
+  rows: readonly UsageEventRow[],
+  onProgress?: (inserted: number) => void,
+): Promise<void> {
+  await insertInChunks(db, 'usage_events', rows, onProgress);
 }

@@ -2,9 +2,11 @@
  * Every write of the depository database: the mutations and the publiccode.yml importer call
  * the same operations. The mutation-facing ones run in one transaction each, so every check
  * that needs the database happens inside it and a refused write changes nothing; the
- * operations taking a transaction first are the steps the importer composes in its own.
+ * operations taking a transaction first are the steps the importer composes in its own. The
+ * bulk inserts at the end load rows known to be valid (the seed world), in chunks.
  */
 import type { Knex } from 'knex';
+import { insertInChunks } from '../../../lib/db.js';
 import { BadInputError, NotFoundError } from '../../../lib/errors.js';
 import { slugOf } from '../../../lib/interop.js';
 import type { AdaptationWithUrlRow, ApplicationPubliccodeRow } from '../interop/tables.js';
@@ -203,4 +205,19 @@ export function setAdaptationStatus(db: Knex, adaptationId: string, from: string
     }
     return findAdaptation(trx, adaptationId);
   });
+}
+
+/** Inserts applications. */
+export async function insertApplications(db: Db, rows: readonly ApplicationRow[]): Promise<void> {
+  await insertInChunks(db, 'applications', rows);
+}
+
+/** Inserts releases with their ids given. */
+export async function insertReleases(db: Db, rows: readonly ReleaseRow[]): Promise<void> {
+  await insertInChunks(db, 'releases', rows);
+}
+
+/** Inserts adaptations with their ids given. */
+export async function insertAdaptations(db: Db, rows: readonly AdaptationRow[]): Promise<void> {
+  await insertInChunks(db, 'adaptations', rows);
 }

@@ -1,11 +1,21 @@
 /**
  * Every write of the production database: the mutations (recordProductionRun and the consent
  * answers) and the OKH importer call the same operations. Each takes the knex handle or the
- * caller's transaction first and knows nothing of GraphQL.
+ * caller's transaction first and knows nothing of GraphQL. The bulk inserts at the end load rows
+ * known to be valid (the seed world), in chunks.
  */
 import type { Knex } from 'knex';
 import { insertInChunks } from '../../../lib/db.js';
-import type { BillOfMaterialsLineRow, ConsentStatus, OpenDesignRow, ProductionRunRow, RunAssetRow } from './tables.js';
+import type {
+  BillOfMaterialsLineRow,
+  ConsentStatus,
+  DesignBuilderRow,
+  EmissionFactorRow,
+  OpenCooperativeRow,
+  OpenDesignRow,
+  ProductionRunRow,
+  RunAssetRow,
+} from './tables.js';
 
 /** Writes one run and its claims on assets, both PENDING; pass a transaction so both land or neither does. */
 export async function insertProductionRun(db: Knex, run: ProductionRunRow, assetIds: readonly string[]): Promise<void> {
@@ -66,4 +76,39 @@ export async function replaceBillOfMaterials(
 ): Promise<void> {
   await db('bill_of_materials_lines').where('design_id', designId).delete();
   if (lines.length > 0) await db('bill_of_materials_lines').insert(lines);
+}
+
+/** Inserts emission factors. */
+export async function insertEmissionFactors(db: Knex, rows: readonly EmissionFactorRow[]): Promise<void> {
+  await insertInChunks(db, 'emission_factors', rows);
+}
+
+/** Inserts open co-ops. */
+export async function insertOpenCooperatives(db: Knex, rows: readonly OpenCooperativeRow[]): Promise<void> {
+  await insertInChunks(db, 'open_cooperatives', rows);
+}
+
+/** Inserts open designs, `illustrative` included. */
+export async function insertOpenDesigns(db: Knex, rows: readonly OpenDesignRow[]): Promise<void> {
+  await insertInChunks(db, 'open_designs', rows);
+}
+
+/** Inserts which open co-ops build which designs. */
+export async function insertDesignBuilders(db: Knex, rows: readonly DesignBuilderRow[]): Promise<void> {
+  await insertInChunks(db, 'design_builders', rows);
+}
+
+/** Inserts lines of designs' bills of materials. */
+export async function insertBillOfMaterialsLines(db: Knex, rows: readonly BillOfMaterialsLineRow[]): Promise<void> {
+  await insertInChunks(db, 'bill_of_materials_lines', rows);
+}
+
+/** Inserts production runs with their consent state given (insertProductionRun writes a new, PENDING one). */
+export async function insertProductionRuns(db: Knex, rows: readonly ProductionRunRow[]): Promise<void> {
+  await insertInChunks(db, 'production_runs', rows);
+}
+
+/** Inserts runs' claims on assets with their consent state given. */
+export async function insertRunAssets(db: Knex, rows: readonly RunAssetRow[]): Promise<void> {
+  await insertInChunks(db, 'run_assets', rows);
 }
