@@ -41,13 +41,14 @@ import {
 const source = path.resolve(import.meta.dirname, '..');
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** Runs one step, printing its name and time; a failure names the step. */
+/** Runs one step, printing its name, time and what it says; a failure names the step. */
 async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
   const started = performance.now();
   process.stdout.write(`newcomer: ${name} ... `);
   try {
     const result = await body();
-    console.log(`ok (${seconds(performance.now() - started)})`);
+    const said = typeof result === 'string' ? `: ${result}` : '';
+    console.log(`ok (${seconds(performance.now() - started)})${said}`);
     return result;
   } catch (error) {
     console.log('FAILED');
@@ -97,7 +98,7 @@ async function install(target: string, env: NodeJS.ProcessEnv): Promise<string> 
 }
 
 /** Each GraphQL example of the README, by POST and by GET, answers its documented answer. */
-async function readmeQueries(target: string, base: string): Promise<void> {
+async function readmeQueries(target: string, base: string): Promise<string> {
   const examples = graphqlExamples(readmeBlocks(target));
   if (examples.length === 0) fail('README.md has no graphql example');
   for (const { query, variables, answer } of examples) {
@@ -122,6 +123,7 @@ async function readmeQueries(target: string, base: string): Promise<void> {
       if (difference) fail(`${method} ${name} differs from the README's answer at ${difference}`);
     }
   }
+  return `${examples.length} by POST and GET`;
 }
 
 /**
@@ -130,7 +132,7 @@ async function readmeQueries(target: string, base: string): Promise<void> {
  * README's address replaced by this stack's), twice: a documented write answers every event,
  * and again as duplicates, since writes are idempotent by id.
  */
-async function readmeCommands(target: string, base: string, env: NodeJS.ProcessEnv): Promise<number> {
+async function readmeCommands(target: string, base: string, env: NodeJS.ProcessEnv): Promise<string> {
   let ran = 0;
   for (const block of commandBlocks(readmeBlocks(target))) {
     const text = block.text.trim();
@@ -149,7 +151,8 @@ async function readmeCommands(target: string, base: string, env: NodeJS.ProcessE
     }
     ran += 1;
   }
-  return ran;
+  if (ran === 0) fail('README.md shows no shell example to run');
+  return `${ran} run twice`;
 }
 
 /** Every documented import of the official samples, with its documented exit code and report. */
@@ -215,19 +218,22 @@ async function main(): Promise<void> {
     const ports = await freePorts();
     const env = newcomerEnv(ports);
     const base = `http://127.0.0.1:${ports.gateway}`;
-    console.log(`           ${await step('install', () => install(target, env))}`);
+    await step('install', () => install(target, env));
     start = npmStart(target, env, path.join(work, 'npm-start.log'));
     const banner = await step(`npm start (gateway on ${ports.gateway})`, () => waitForReady(start!, base, 180_000));
+    const up = banner.split('\n').find((line) => / is up\b/.test(line));
+    if (up) console.log(`           ${up.trim()}`);
     await step('every URL npm start prints opens', async () => {
       const printed = gatewayUrls(banner, base);
       if (printed.length === 0) fail('npm start printed no URL of the gateway');
       const failures = await unopened(printed, base);
       if (failures.length > 0) fail(failures.join('; '));
+      return `${printed.length} URLs`;
     });
     await step("the README's GraphQL examples answer as documented", () => readmeQueries(target, base));
     await step("the README's shell examples", () => readmeCommands(target, base, env));
-    console.log(`           ${await step('the official samples', () => officialSamples(target, env))}`);
-    console.log(`           ${await step('every published link', () => publishedLinks(target, base, env, work))}`);
+    await step('the official samples', () => officialSamples(target, env));
+    await step('every published link', () => publishedLinks(target, base, env, work));
     const running = start;
     start = undefined;
     await step('Ctrl-C stops every process', async () => {

@@ -50,6 +50,6 @@ export function graphqlExamples(blocks: readonly FencedBlock[]): GraphqlExample[
 export function commandBlocks(blocks: readonly FencedBlock[]): FencedBlock[] {
   return blocks.filter(
     (block) =>
-      ['', 'sh', 'bash', 'shell'].includes(block.lang) && /^(npm|npx|curl|node|git|[A-Z_]+=)\b/.test(block.text),
+      ['', 'sh', 'bash', 'shell'].includes(block.lang) && /^(?:(?:npm|npx|curl|node|git)\b|[A-Z_]+=)/.test(block.text),
   );
 }

@@ -44,11 +44,16 @@ function publiccodeImports(standards: string): SampleImport[] {
  * every sample file in it and every row a file; "imports with one" adds the run with `--asset-kind`.
  */
 function okhImports(standards: string, openData: string): SampleImport[] {
-  const section = openData.slice(openData.indexOf('**The official samples** (`STANDARDS_DIR/okh`'));
-  const rows = [...section.matchAll(/^\| `([^`]+)` \| (.+) \|$/gm)].map((match) => ({
-    name: match[1]!,
-    outcome: match[2]!,
-  }));
+  const after = openData.slice(openData.indexOf('**The official samples** (`STANDARDS_DIR/okh`')).split('\n');
+  const table = after.slice(after.findIndex((line) => line.startsWith('|')));
+  const lines = table.slice(
+    0,
+    table.findIndex((line) => !line.startsWith('|')),
+  );
+  const rows = lines.flatMap((line) => {
+    const match = /^\| `([^`]+)` \| (.+) \|$/.exec(line);
+    return match ? [{ name: match[1]!, outcome: match[2]! }] : [];
+  });
   const samplesDir = path.join(standards, 'okh', 'samples');
   const files = filesUnder(samplesDir).map((file) => path.relative(samplesDir, file));
   const undocumented = files.filter((file) => !rows.some((row) => row.name === file));
