@@ -220,7 +220,10 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${ports.gateway}`;
     await step('install', () => install(target, env));
     start = npmStart(target, env, path.join(work, 'npm-start.log'));
-    const banner = await step(`npm start (gateway on ${ports.gateway})`, () => waitForReady(start!, base, 180_000));
+    let banner = '';
+    await step(`npm start (gateway on ${ports.gateway})`, async () => {
+      banner = await waitForReady(start!, base, 180_000);
+    });
     const up = banner.split('\n').find((line) => / is up\b/.test(line));
     if (up) console.log(`           ${up.trim()}`);
     await step('every URL npm start prints opens', async () => {

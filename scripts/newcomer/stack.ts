@@ -90,18 +90,25 @@ export function npmStart(clone: string, env: NodeJS.ProcessEnv, log: string): Ru
   return { child, log, exited };
 }
 
-/** Waits until `/ready` says ready and the output names the gateway's GraphQL URL; gives that output. */
+/**
+ * Waits until `/ready` says ready and `npm start` has printed where to go (a line of its own, not
+ * a service's log line, naming the gateway); gives what it printed itself.
+ */
 export async function waitForReady(start: RunningStart, base: string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   void start.exited.then(() => (exited = true));
   while (Date.now() < deadline && !exited) {
-    const output = fs.readFileSync(start.log, 'utf8');
-    if (output.includes(`${base}/graphql`) && (await readyStatus(base)) === 'ready') return output;
+    const own = fs
+      .readFileSync(start.log, 'utf8')
+      .split('\n')
+      .filter((line) => !/^\[\w+\] /.test(line))
+      .join('\n');
+    if (own.includes(`${base}/`) && (await readyStatus(base)) === 'ready') return own;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(
-    `npm start ${exited ? 'exited' : `did not print ${base}/graphql with /ready ready within ${timeoutMs / 1000} s`}`,
+    `npm start ${exited ? 'exited' : `did not print ${base}/ with /ready ready within ${timeoutMs / 1000} s`}`,
   );
 }
 
