@@ -219,6 +219,7 @@ async function publishedLinks(target: string, base: string, env: NodeJS.ProcessE
 }
 
 async function main(): Promise<void> {
+  const started = performance.now();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'newcomer-'));
   let start: RunningStart | undefined;
   try {
@@ -251,7 +252,8 @@ async function main(): Promise<void> {
       const left = await controlC(running, Object.values(ports), 30_000);
       if (left.length > 0) fail(left.join('; '));
     });
-    console.log(`newcomer: passed (${work}${process.env.NEWCOMER_KEEP ? ', kept' : ''})`);
+    const kept = process.env.NEWCOMER_KEEP ? `; kept ${work}` : '';
+    console.log(`newcomer: passed in ${seconds(performance.now() - started)}${kept}`);
   } catch (error) {
     console.error(`\nnewcomer: FAILED at ${(error as Error).message}`);
     const log = path.join(work, 'npm-start.log');
