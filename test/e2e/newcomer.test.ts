@@ -4,7 +4,8 @@
  * ingest example with a token from `npm run token` signed with the stack's secret. The other
  * steps of that hour have their own files: every documented import of the official samples
  * (test/interop/official-samples.test.ts) and every published link opened with a plain GET
- * (test/e2e/published-links.test.ts).
+ * (test/e2e/published-links.test.ts). scripts/newcomer.ts runs the same hour on a fresh clone
+ * with `npm ci` and `npm start`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,15 +13,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRETS, startTestStack, type TestStack } from '../harness.js';
 import { runScript } from '../scripts.js';
+import { graphqlExamples, readmeBlocks } from '../../scripts/newcomer/readme.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-
-/** The fenced blocks of the README with their language, in order. */
-const blocks = [...README.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((match) => ({
-  lang: match[1]!,
-  text: match[2]!,
-}));
+const blocks = readmeBlocks(ROOT);
 
 let stack: TestStack;
 let dataDir: string;
@@ -37,13 +33,16 @@ afterAll(async () => {
 
 describe("the README's examples", () => {
   it('the CityReport with its variables answers without errors, every top-level field there', async () => {
-    const query = blocks.find((block) => block.lang === 'graphql' && block.text.includes('query CityReport'))!.text;
-    const variables = JSON.parse(blocks.find((block) => block.lang === 'json' && block.text.includes('"from"'))!.text);
+    const {
+      query,
+      variables,
+      answer: documented,
+    } = graphqlExamples(blocks).find((example) => example.query.includes('query CityReport'))!;
     const answer = await stack.query(query, variables);
     expect(answer.errors).toBeUndefined();
-    const documented = JSON.parse(blocks.find((block) => block.lang === 'json' && block.text.includes('"data"'))!.text);
-    expect(Object.keys(answer.data!).sort()).toEqual(Object.keys(documented.data).sort());
-    expect(Object.keys((answer.data as any).city).sort()).toEqual(Object.keys(documented.data.city).sort());
+    const { data } = documented as { data: { city: object } };
+    expect(Object.keys(answer.data!).sort()).toEqual(Object.keys(data).sort());
+    expect(Object.keys((answer.data as any).city).sort()).toEqual(Object.keys(data.city).sort());
   });
 
   it('the token + ingest example: npm run token, then the documented write is answered event by event', async () => {

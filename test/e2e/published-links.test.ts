@@ -1,13 +1,16 @@
 /**
  * Every URL the graph publishes opens with a plain GET, as a browser or curl sends it (no
- * preflight header, no token): the record URLs exports write where a standard demands one
+ * preflight header, no token), and shows its record (scripts/newcomer/links.ts says what each
+ * kind of link must show): the record URLs exports write where a standard demands one
  * (publiccode.yml `url`, `isBasedOn`, `organisation.uri`, `fundedBy`; OKH `repo`), the GBFS
  * feeds' links to each other, and every URL under the gateway in the DCAT-AP catalogue. Each
- * is fetched from a running stack over the same databases the exports read.
+ * is fetched from a running stack over the same databases the exports read. The fresh-clone
+ * newcomer run (scripts/newcomer.ts) opens the same links from `npm start`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseConfig, SubgraphName } from '../../lib/config.js';
 import { runExport, type ExportKind } from '../../scripts/interop/run.js';
+import { gatewayUrls, unopened } from '../../scripts/newcomer/links.js';
 import { startTestStack, type TestStack } from '../harness.js';
 import { freshDatabases } from '../interop/helpers.js';
 
@@ -26,33 +29,11 @@ afterAll(async () => {
   remove?.();
 });
 
-/** Every http(s) URL in a text that points at the gateway, once each. */
-function gatewayUrls(text: string): string[] {
-  const found = text.match(/https?:\/\/[^\s"'<>)\]},]+/g) ?? [];
-  return [...new Set(found.filter((url) => url.startsWith(`${base}/`)))].sort();
-}
-
-/**
- * Fetches each URL with a plain GET; returns those that did not answer 200, with their status.
- * The API endpoint (the catalogue's DataService endpointURL, `/graphql`) is fetched as a browser
- * navigates to it, which opens the explorer; API clients POST to it.
- */
-async function broken(urls: readonly string[]): Promise<string[]> {
-  const failures: string[] = [];
-  for (const url of urls) {
-    const headers = url === `${base}/graphql` ? { accept: 'text/html', 'sec-fetch-mode': 'navigate' } : undefined;
-    const answer = await fetch(url, { redirect: 'manual', headers });
-    await answer.arrayBuffer();
-    if (answer.status !== 200) failures.push(`${answer.status} ${url}`);
-  }
-  return failures;
-}
-
 /** The URLs of every document an export kind writes for the whole graph. */
 async function exportedUrls(kind: ExportKind): Promise<string[]> {
   const files = await runExport(kind, { databases, baseUrl: base });
   expect(files.length).toBeGreaterThan(0);
-  return gatewayUrls(files.map((file) => file.content).join('\n'));
+  return gatewayUrls(files.map((file) => file.content).join('\n'), base);
 }
 
 describe('links the graph publishes', () => {
@@ -61,7 +42,7 @@ describe('links the graph publishes', () => {
     expect(urls.some((url) => url.includes('/data/applications/'))).toBe(true);
     expect(urls.some((url) => url.includes('/data/cities/'))).toBe(true);
     expect(urls.filter((url) => url.includes('/graphql'))).toEqual([]);
-    expect(await broken(urls)).toEqual([]);
+    expect(await unopened(urls, base)).toEqual([]);
     const muniride = await fetch(`${base}/data/applications/muniride.json`);
     expect(muniride.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await muniride.json()).toMatchObject({ id: 'muniride', name: expect.any(String) });
@@ -70,23 +51,23 @@ describe('links the graph publishes', () => {
   it('OKH: every design URL opens with a plain GET and shows the design', async () => {
     const urls = await exportedUrls('okh');
     expect(urls.some((url) => url.includes('/data/designs/'))).toBe(true);
-    expect(await broken(urls)).toEqual([]);
+    expect(await unopened(urls, base)).toEqual([]);
     const [first] = urls.filter((url) => url.includes('/data/designs/'));
     const id = /\/data\/designs\/([^/]+)\.json$/.exec(first!)![1];
     expect(await (await fetch(first!)).json()).toMatchObject({ id });
   });
 
   it('GBFS: every feed URL opens with a plain GET', async () => {
-    expect(await broken(await exportedUrls('gbfs'))).toEqual([]);
+    expect(await unopened(await exportedUrls('gbfs'), base)).toEqual([]);
   });
 
   it('the catalogue: every URL under the gateway opens with a plain GET', async () => {
     const urls = [
-      ...gatewayUrls(await (await fetch(`${base}/catalog.ttl`)).text()),
-      ...gatewayUrls(await (await fetch(`${base}/catalog.jsonld`)).text()),
+      ...gatewayUrls(await (await fetch(`${base}/catalog.ttl`)).text(), base),
+      ...gatewayUrls(await (await fetch(`${base}/catalog.jsonld`)).text(), base),
     ];
     expect(urls.length).toBeGreaterThan(0);
-    expect(await broken([...new Set(urls)])).toEqual([]);
+    expect(await unopened([...new Set(urls)], base)).toEqual([]);
   });
 
   it('a record document has one URL: another form or an unknown id is a 404, the answer says why', async () => {
