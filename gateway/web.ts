@@ -10,8 +10,8 @@ import type http from 'node:http';
 import path from 'node:path';
 import type { Logger } from '../lib/logger.js';
 import {
+  assignedRequestId,
   heldFile,
-  requestIdOf,
   sendHeldFile,
   sendNoStoreText,
   type HeldFile,
@@ -196,8 +196,7 @@ export function createWebHandler(options: WebOptions): RequestHandler[] {
   const isUnknownCity = async (id: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
     if (!options.cityExists) return false;
     try {
-      // The id the server gave this request (x-request-id), so the lookup shows under it in the subgraphs' logs.
-      return !(await options.cityExists(id, String(res.getHeader('x-request-id') ?? requestIdOf(req))));
+      return !(await options.cityExists(id, assignedRequestId(req, res)));
     } catch (error) {
       options.logger?.warn({ err: error, city: id }, 'dashboard: could not ask the graph whether the city exists');
       return false;
