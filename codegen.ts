@@ -78,19 +78,31 @@ const resolverConfig = (name: SubgraphName): TypeScriptPluginConfig & TypeScript
 const apiSchema = (): string =>
   printSchema(Supergraph.build(fs.readFileSync(SUPERGRAPH_FILE, 'utf8')).apiSchema().toGraphQLJSSchema());
 
-/** Result and variable types of the operations the gateway's catalogue and the tests send (`/* GraphQL *\/` strings). */
-const OPERATIONS = {
-  'gateway/generated/operations.ts': {
-    schema: apiSchema(),
-    documents: ['gateway/catalog/data.ts', 'test/queries.ts'],
-    plugins: [{ add: { content: HEADER } }, 'typescript-operations'],
-    config: {
-      skipTypename: true,
-      enumsAsTypes: true,
-      useTypeImports: true,
-      scalars: { Date: 'string', DateTime: 'string' },
-    },
+/** How every operations file is generated: answer and variable types, and typed documents. */
+const operationsOutput = (documents: string[]) => ({
+  schema: apiSchema(),
+  documents,
+  plugins: [{ add: { content: HEADER } }, 'typescript-operations', 'typed-document-node'],
+  config: {
+    skipTypename: true,
+    enumsAsTypes: true,
+    useTypeImports: true,
+    scalars: { Date: 'string', DateTime: 'string' },
+    // Documents as strings with their types attached (`TypedDocumentString`): sent as they are,
+    // with no graphql-js in the web bundle to print them.
+    documentMode: 'string',
   },
+});
+
+/**
+ * The operations clients of the graph send, as typed documents from the API schema: the
+ * gateway's own (catalogue, city lookup; gateway/catalog/operations.graphql) with the tests'
+ * (`/* GraphQL *\/` strings of test/queries.ts), and the dashboard's (web/src/operations.graphql),
+ * generated inside web/src where web's tsconfig and Vite see it.
+ */
+const OPERATIONS = {
+  'gateway/generated/operations.ts': operationsOutput(['gateway/catalog/operations.graphql', 'test/queries.ts']),
+  'web/src/generated/operations.ts': operationsOutput(['web/src/operations.graphql']),
 } satisfies CodegenConfig['generates'];
 
 const config: CodegenConfig = {

@@ -10,8 +10,8 @@ import type http from 'node:http';
 import path from 'node:path';
 import type { Logger } from '../lib/logger.js';
 import {
+  assignedRequestId,
   heldFile,
-  requestIdOf,
   sendHeldFile,
   sendNoStoreText,
   type HeldFile,
@@ -20,6 +20,7 @@ import {
   type RouteMatch,
 } from '../lib/http.js';
 import type { Execute } from './catalog/data.js';
+import { DashboardCityExistsDocument } from './generated/operations.js';
 
 /** Where `npm run build:web` writes the built pages. */
 export const WEB_DIST_DIR = path.resolve(import.meta.dirname, '..', 'web', 'dist');
@@ -45,19 +46,16 @@ export interface WebOptions {
   admit?: (req: http.IncomingMessage) => Promise<Refusal | null>;
 }
 
-/** The one operation the page route sends: does the city exist? */
-const CITY_EXISTS = 'query DashboardCityExists($id: ID!) { city(id: $id) { id } }';
-
 /**
- * `cityExists` through the gateway's own executor (gateway/catalog/execute.ts): the full request
+ * `cityExists` through the gateway's own executor, with the one operation the page route sends
+ * (DashboardCityExists, gateway/catalog/operations.graphql) (gateway/catalog/execute.ts): the full request
  * pipeline, no HTTP hop to itself. A graph that cannot answer throws, and the page is then
  * served with 200 and says itself what failed.
  */
 export function cityExistsVia(
   executorFor: (requestId: string) => Execute,
 ): (id: string, requestId: string) => Promise<boolean> {
-  return async (id, requestId) =>
-    (await executorFor(requestId)<{ city: { id: string } | null }>(CITY_EXISTS, { id })).city !== null;
+  return async (id, requestId) => (await executorFor(requestId)(DashboardCityExistsDocument, { id })).city !== null;
 }
 
 type StaticFile = HeldFile;
@@ -196,8 +194,7 @@ export function createWebHandler(options: WebOptions): RequestHandler[] {
   const isUnknownCity = async (id: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
     if (!options.cityExists) return false;
     try {
-      // The id the server gave this request (x-request-id), so the lookup shows under it in the subgraphs' logs.
-      return !(await options.cityExists(id, String(res.getHeader('x-request-id') ?? requestIdOf(req))));
+      return !(await options.cityExists(id, assignedRequestId(req, res)));
     } catch (error) {
       options.logger?.warn({ err: error, city: id }, 'dashboard: could not ask the graph whether the city exists');
       return false;

@@ -53,6 +53,15 @@ export function requestIdOf(req: http.IncomingMessage): string {
   return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : crypto.randomUUID();
 }
 
+/**
+ * The request id the server gave this request (the `x-request-id` it answers with), so work a
+ * handler starts for it (subgraph fetches, lookups) shows under the same id in every log.
+ */
+export function assignedRequestId(req: http.IncomingMessage, res: http.ServerResponse): string {
+  const assigned = res.getHeader('x-request-id');
+  return typeof assigned === 'string' ? assigned : requestIdOf(req);
+}
+
 /** A request refused before GraphQL: answered with its status and a GraphQL-shaped error body, counted by reason. */
 export class RequestRefusal extends Error {
   constructor(

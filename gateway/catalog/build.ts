@@ -6,7 +6,7 @@
  */
 import { DataFactory, type Quad, type Quad_Object } from 'n3';
 import type { CatalogSettings } from '../../lib/config.js';
-import type { CatalogIndex, CityEntry } from './data.js';
+import type { CatalogIndex, CityEntry, GbfsEntry } from './data.js';
 import {
   CSV_FORMAT,
   CSV_MEDIA_TYPE,
@@ -79,225 +79,307 @@ const wkt = (value: string) => literal(value, namedNode(iri('gsp', 'wktLiteral')
 const node = (value: string) => namedNode(value);
 
 /**
- * Builds every triple of the catalogue. The terms of controlled vocabularies are typed and
- * labelled where they are used, because the range shapes check the class of every object.
+ * The catalogue's triples and the nodes they point at. Each node method types and labels its
+ * node the first time it is used (the range shapes check the class of every object) and gives
+ * the term to point at; every fragment IRI is made here, below `<base>/catalog`.
  */
-export function buildCatalog(index: CatalogIndex, context: BuildContext): Quad[] {
-  const { base, settings } = context;
-  const g = new Triples();
-  const id = (fragment: string) => `${base}${paths.catalog}#${fragment}`;
-  const catalog = `${base}${paths.catalog}`;
-  const publisher = id('publisher');
-  const contact = id('contact-point');
-  const service = id('graphql-api');
-  const licence = LICENCES[settings.license];
+class CatalogGraph extends Triples {
+  readonly catalog: string;
+  readonly publisher: string;
+  readonly contact: string;
+  readonly service: string;
+  /** The catalogue's own licence (CATALOG_LICENSE): the default of every distribution. */
+  readonly licence: Licence;
+  /** The datasets added so far, in order: the service serves them and the catalogue lists them. */
+  readonly datasets: string[] = [];
 
-  const concept = (term: Term, scheme?: string) => {
-    if (g.type(term.iri, iri('skos', 'Concept'))) {
-      g.add(term.iri, iri('skos', 'prefLabel'), en(term.label));
-      if (scheme) g.add(term.iri, iri('skos', 'inScheme'), node(scheme));
+  constructor(readonly context: BuildContext) {
+    super();
+    this.catalog = `${context.base}${paths.catalog}`;
+    this.publisher = this.id('publisher');
+    this.contact = this.id('contact-point');
+    this.service = this.id('graphql-api');
+    this.licence = LICENCES[context.settings.license];
+  }
+
+  id(fragment: string): string {
+    return `${this.catalog}#${fragment}`;
+  }
+
+  concept(term: Term, scheme?: string): Quad_Object {
+    if (this.type(term.iri, iri('skos', 'Concept'))) {
+      this.add(term.iri, iri('skos', 'prefLabel'), en(term.label));
+      if (scheme) this.add(term.iri, iri('skos', 'inScheme'), node(scheme));
     }
     return node(term.iri);
-  };
-  const themes = (...terms: Term[]) => terms.map((term) => concept(term, DATA_THEME_SCHEME.iri));
-  const licenceNode = (doc: Licence) => {
-    if (g.type(doc.iri, iri('dct', 'LicenseDocument'))) {
-      g.add(doc.iri, iri('rdfs', 'label'), en(doc.label));
-      g.add(doc.iri, iri('dct', 'type'), ...doc.types.map((type) => concept(type)));
+  }
+
+  themes(...terms: Term[]): Quad_Object[] {
+    return terms.map((term) => this.concept(term, DATA_THEME_SCHEME.iri));
+  }
+
+  licenceNode(doc: Licence): Quad_Object {
+    if (this.type(doc.iri, iri('dct', 'LicenseDocument'))) {
+      this.add(doc.iri, iri('rdfs', 'label'), en(doc.label));
+      this.add(doc.iri, iri('dct', 'type'), ...doc.types.map((type) => this.concept(type)));
     }
     return node(doc.iri);
-  };
-  const standard = (spec: { iri: string; title: string }) => {
-    if (g.type(spec.iri, iri('dct', 'Standard'))) g.add(spec.iri, iri('dct', 'title'), en(spec.title));
-    return node(spec.iri);
-  };
-  const document = (url: string) => {
-    g.type(url, iri('foaf', 'Document'));
-    return node(url);
-  };
-  const period = (fragment: string, start: string, end: string) => {
-    const subject = id(fragment);
-    if (g.type(subject, iri('dct', 'PeriodOfTime'))) {
-      g.add(subject, iri('dcat', 'startDate'), date(start));
-      g.add(subject, iri('dcat', 'endDate'), date(end));
-    }
-    return node(subject);
-  };
-  const place = (fragment: string, name: string, centroid: string, bbox: string) => {
-    const subject = id(fragment);
-    if (g.type(subject, iri('dct', 'Location'))) {
-      g.add(subject, iri('locn', 'geographicName'), en(name));
-      g.add(subject, iri('dcat', 'centroid'), wkt(centroid));
-      g.add(subject, iri('dcat', 'bbox'), wkt(bbox));
-    }
-    return node(subject);
-  };
-  const cityPlace = (city: CityEntry) => place(`place-${city.id}`, city.name, ...cityGeometry(city));
-  const world = () => place('place-world', 'World', 'POINT(0 0)', box(-180, -90, 180, 90));
-  const language = () => {
-    g.type(ENGLISH, iri('dct', 'LinguisticSystem'));
-    return node(ENGLISH);
-  };
-
-  // The publisher and how to reach it.
-  g.type(publisher, iri('foaf', 'Agent'));
-  g.add(publisher, iri('foaf', 'name'), en(settings.publisherName));
-  g.add(publisher, iri('dct', 'type'), concept(publisherType(settings.publisherType)));
-  if (settings.publisherUrl) g.add(publisher, iri('foaf', 'homepage'), document(settings.publisherUrl));
-  g.type(contact, iri('vcard', 'Kind'), iri('vcard', 'Organization'));
-  g.add(contact, iri('vcard', 'fn'), settings.publisherName);
-  if (settings.contactEmail) g.add(contact, iri('vcard', 'hasEmail'), node(`mailto:${settings.contactEmail}`));
-  else g.add(contact, iri('vcard', 'hasURL'), node(`${base}/`));
-
-  // Who publishes a dataset or service, and how to reach them: the same for all.
-  const common = (subject: string) => {
-    g.add(subject, iri('dct', 'publisher'), node(publisher));
-    g.add(subject, iri('dcat', 'contactPoint'), node(contact));
-  };
-
-  const datasets: string[] = [];
-  const dataset = (fragment: string, fields: DatasetFields) => {
-    const subject = id(fragment);
-    datasets.push(subject);
-    g.type(subject, iri('dcat', 'Dataset'));
-    g.add(subject, iri('dct', 'identifier'), subject);
-    g.add(subject, iri('dct', 'title'), en(fields.title));
-    g.add(subject, iri('dct', 'description'), en(fields.description));
-    common(subject);
-    if (fields.temporal) g.add(subject, iri('dct', 'temporal'), fields.temporal);
-    g.add(subject, iri('dct', 'spatial'), fields.spatial);
-    g.add(subject, iri('dcat', 'keyword'), ...fields.keywords.map(en));
-    g.add(subject, iri('dcat', 'theme'), ...themes(...fields.themes));
-    g.add(subject, iri('dct', 'language'), language());
-    if (fields.landingPage) g.add(subject, iri('dcat', 'landingPage'), document(fields.landingPage));
-    const file = fields.file ?? CSV_FILE;
-    const distribution = `${subject}-${file.suffix}`;
-    const url = `${base}${fields.path}`;
-    g.add(subject, iri('dcat', 'distribution'), node(distribution));
-    g.type(distribution, iri('dcat', 'Distribution'));
-    g.add(distribution, iri('dct', 'title'), en(`${fields.title} (${file.label})`));
-    g.add(distribution, iri('dct', 'description'), en(fields.csvDescription));
-    g.add(distribution, iri('dcat', 'accessURL'), node(url));
-    g.add(distribution, iri('dcat', 'downloadURL'), node(url));
-    g.add(distribution, iri('dct', 'format'), mediaNode(g, file.format, 'MediaTypeOrExtent'));
-    g.add(distribution, iri('dcat', 'mediaType'), mediaNode(g, file.mediaType, 'MediaType'));
-    g.add(distribution, iri('dct', 'conformsTo'), standard(file.standard));
-    g.add(distribution, iri('dct', 'license'), licenceNode(fields.licence ?? licence));
-    g.add(distribution, iri('dcatap', 'availability'), concept(STABLE));
-    g.add(distribution, iri('dct', 'language'), language());
-  };
-
-  for (const city of index.cities) {
-    for (const year of city.sharingYears) {
-      dataset(`sharing-${city.id}-${year}`, {
-        title: `Sharing in ${city.name}, ${year}`,
-        description:
-          `Use of shared cars, bikes, homes and tools through the platform co-ops of ${city.name} ` +
-          `(${city.countryCode}) in ${year}, for the whole year and each month, for the city and each co-op: ` +
-          `uses, member-days, active members, hours in use, utilisation, kilometres and nights shared, avoided ` +
-          `emissions (method commons-sharing/2.0). Aggregates only: a co-op's day with fewer than k distinct ` +
-          `members (k in column suppressionThreshold) is left out of every figure; a period with no visible day ` +
-          `is suppressed (empty figures), whether it had hidden activity or none; active members are published ` +
-          `per calendar month and year only, and withheld where a month would differ from its year by fewer ` +
-          `than k. Same values as City.sharing and PlatformCooperative.sharing of the GraphQL API.`,
-        temporal: period(`period-${year}`, `${year}-01-01`, `${year}-12-31`),
-        spatial: cityPlace(city),
-        keywords: ['sharing', 'platform cooperatives', 'shared mobility', 'commons', city.name],
-        themes: [THEMES.TRAN, THEMES.REGI, THEMES.SOCI],
-        landingPage: `${base}/cities/${city.id}?year=${year}`,
-        path: paths.sharing(city.id, year),
-        csvDescription:
-          'RFC 4180 CSV, UTF-8, header row. One row per period (the year, then each month) and per co-op ' +
-          '(empty platformCooperativeId: the whole city). Columns are the GraphQL field names of SharingStats; ' +
-          'a suppressed or undefined figure is an empty field.',
-      });
-    }
-    for (const year of city.footprintYears) {
-      dataset(`footprint-${city.id}-${year}`, {
-        title: `Carbon footprint of sharing in ${city.name}, ${year}`,
-        description:
-          `Embodied emissions of the shared goods delivered to the platform co-ops of ${city.name} in ${year}, ` +
-          `emissions avoided by sharing, net and per-capita figures, kg CO2e, with the method version. ` +
-          `Same values as City.footprint(year) of the GraphQL API.`,
-        temporal: period(`period-${year}`, `${year}-01-01`, `${year}-12-31`),
-        spatial: cityPlace(city),
-        keywords: ['carbon footprint', 'embodied emissions', 'avoided emissions', 'CO2e', city.name],
-        themes: [THEMES.ENVI, THEMES.REGI],
-        landingPage: `${base}/cities/${city.id}?year=${year}`,
-        path: paths.footprint(city.id, year),
-        csvDescription:
-          'RFC 4180 CSV, UTF-8, header row, one row. Columns are the GraphQL field names of Footprint plus cityId; ' +
-          'an unknown figure is an empty field.',
-      });
-    }
   }
 
-  // Each co-op's descriptive GBFS feeds: system, vehicle types, stations and the fleet based there.
+  standard(spec: { iri: string; title: string }): Quad_Object {
+    if (this.type(spec.iri, iri('dct', 'Standard'))) this.add(spec.iri, iri('dct', 'title'), en(spec.title));
+    return node(spec.iri);
+  }
+
+  document(url: string): Quad_Object {
+    this.type(url, iri('foaf', 'Document'));
+    return node(url);
+  }
+
+  /** A file type or media type node, typed as dct:format and dcat:mediaType's ranges want. */
+  media(value: string, dctClass: 'MediaTypeOrExtent' | 'MediaType'): Quad_Object {
+    this.type(value, iri('dct', dctClass));
+    return node(value);
+  }
+
+  period(fragment: string, start: string, end: string): Quad_Object {
+    const subject = this.id(fragment);
+    if (this.type(subject, iri('dct', 'PeriodOfTime'))) {
+      this.add(subject, iri('dcat', 'startDate'), date(start));
+      this.add(subject, iri('dcat', 'endDate'), date(end));
+    }
+    return node(subject);
+  }
+
+  /** A calendar year: one node shared by every dataset of that year. */
+  year(year: number): Quad_Object {
+    return this.period(`period-${year}`, `${year}-01-01`, `${year}-12-31`);
+  }
+
+  place(fragment: string, name: string, centroid: string, bbox: string): Quad_Object {
+    const subject = this.id(fragment);
+    if (this.type(subject, iri('dct', 'Location'))) {
+      this.add(subject, iri('locn', 'geographicName'), en(name));
+      this.add(subject, iri('dcat', 'centroid'), wkt(centroid));
+      this.add(subject, iri('dcat', 'bbox'), wkt(bbox));
+    }
+    return node(subject);
+  }
+
+  cityPlace(city: CityEntry): Quad_Object {
+    return this.place(`place-${city.id}`, city.name, ...cityGeometry(city));
+  }
+
+  world(): Quad_Object {
+    return this.place('place-world', 'World', 'POINT(0 0)', box(-180, -90, 180, 90));
+  }
+
+  language(): Quad_Object {
+    this.type(ENGLISH, iri('dct', 'LinguisticSystem'));
+    return node(ENGLISH);
+  }
+
+  /** Who publishes a dataset or service, and how to reach them: the same for all. */
+  publishedBy(subject: string): void {
+    this.add(subject, iri('dct', 'publisher'), node(this.publisher));
+    this.add(subject, iri('dcat', 'contactPoint'), node(this.contact));
+  }
+}
+
+/**
+ * Builds every triple of the catalogue: its publisher, a dataset per file (each city's sharing
+ * and footprint years, each co-op's GBFS feeds, the application registry and the emission-factor
+ * table), the GraphQL service that serves them, then the catalogue that lists them all.
+ */
+export function buildCatalog(index: CatalogIndex, context: BuildContext): Quad[] {
+  const g = new CatalogGraph(context);
+  addPublisher(g);
+  for (const city of index.cities) {
+    for (const year of city.sharingYears) addDataset(g, `sharing-${city.id}-${year}`, sharingFields(g, city, year));
+    for (const year of city.footprintYears) {
+      addDataset(g, `footprint-${city.id}-${year}`, footprintFields(g, city, year));
+    }
+  }
   for (const system of index.gbfs) {
     const city = index.cities.find((entry) => entry.id === system.cityId);
-    dataset(`gbfs-${system.platformCooperativeId}`, {
-      title: `Vehicle sharing system of ${system.name} (GBFS)`,
-      description:
-        `GBFS 3.0 feeds describing ${system.systemName}, the vehicle-sharing system of the platform co-op ` +
-        `${system.name}${city ? ` in ${city.name}` : ''}: system information, vehicle types, stations with their ` +
-        `capacity, and each station's status as the fleet based there. They describe the system and never ` +
-        `change with a member's use (no vehicle_status, no availability derived from trips).` +
-        (system.operationalFeedUrl
-          ? ` Live availability: the co-op's own operational feed at ${system.operationalFeedUrl}.`
-          : ' Live availability is not published here.'),
-      // The feeds describe the system as it has been since it last changed.
-      temporal: period(
-        `period-gbfs-${system.platformCooperativeId}`,
-        system.updatedAt.slice(0, 10),
-        context.today > system.updatedAt.slice(0, 10) ? context.today : system.updatedAt.slice(0, 10),
-      ),
-      spatial: city ? cityPlace(city) : world(),
-      keywords: ['GBFS', 'bike sharing', 'shared mobility', 'stations', 'platform cooperatives'],
-      themes: [THEMES.TRAN, THEMES.REGI],
-      path: system.path,
-      csvDescription:
-        'GBFS 3.0 discovery file (gbfs.json), naming the other feeds of the system at stable URLs below it.',
-      file: GBFS_FILE,
-      licence: system.licenseId || system.licenseUrl ? systemLicence(system, id) : undefined,
-    });
+    addDataset(g, `gbfs-${system.platformCooperativeId}`, gbfsFields(g, system, city));
   }
+  addDataset(g, 'applications', applicationsFields(g, index.applications));
+  addDataset(g, 'emission-factors', emissionFactorsFields(g, index.emissionFactors));
+  addService(g);
+  addCatalog(g, index.cities);
+  return g.quads;
+}
 
-  const foundedYears = index.applications.flatMap((a) => (a.foundedYear === null ? [] : [a.foundedYear]));
-  dataset('applications', {
+/** The publisher and how to reach it: an email address when one is configured, else the site. */
+function addPublisher(g: CatalogGraph): void {
+  const { settings, base } = g.context;
+  g.type(g.publisher, iri('foaf', 'Agent'));
+  g.add(g.publisher, iri('foaf', 'name'), en(settings.publisherName));
+  g.add(g.publisher, iri('dct', 'type'), g.concept(publisherType(settings.publisherType)));
+  if (settings.publisherUrl) g.add(g.publisher, iri('foaf', 'homepage'), g.document(settings.publisherUrl));
+  g.type(g.contact, iri('vcard', 'Kind'), iri('vcard', 'Organization'));
+  g.add(g.contact, iri('vcard', 'fn'), settings.publisherName);
+  if (settings.contactEmail) g.add(g.contact, iri('vcard', 'hasEmail'), node(`mailto:${settings.contactEmail}`));
+  else g.add(g.contact, iri('vcard', 'hasURL'), node(`${base}/`));
+}
+
+/** One dataset and its one distribution (the file it is published as). */
+function addDataset(g: CatalogGraph, fragment: string, fields: DatasetFields): void {
+  const subject = g.id(fragment);
+  g.datasets.push(subject);
+  g.type(subject, iri('dcat', 'Dataset'));
+  g.add(subject, iri('dct', 'identifier'), subject);
+  g.add(subject, iri('dct', 'title'), en(fields.title));
+  g.add(subject, iri('dct', 'description'), en(fields.description));
+  g.publishedBy(subject);
+  if (fields.temporal) g.add(subject, iri('dct', 'temporal'), fields.temporal);
+  g.add(subject, iri('dct', 'spatial'), fields.spatial);
+  g.add(subject, iri('dcat', 'keyword'), ...fields.keywords.map(en));
+  g.add(subject, iri('dcat', 'theme'), ...g.themes(...fields.themes));
+  g.add(subject, iri('dct', 'language'), g.language());
+  if (fields.landingPage) g.add(subject, iri('dcat', 'landingPage'), g.document(fields.landingPage));
+  addDistribution(g, subject, fields);
+}
+
+/** The file of a dataset: where to download it, in which format, under which licence. */
+function addDistribution(g: CatalogGraph, dataset: string, fields: DatasetFields): void {
+  const file = fields.file ?? CSV_FILE;
+  const distribution = `${dataset}-${file.suffix}`;
+  const url = `${g.context.base}${fields.path}`;
+  g.add(dataset, iri('dcat', 'distribution'), node(distribution));
+  g.type(distribution, iri('dcat', 'Distribution'));
+  g.add(distribution, iri('dct', 'title'), en(`${fields.title} (${file.label})`));
+  g.add(distribution, iri('dct', 'description'), en(fields.csvDescription));
+  g.add(distribution, iri('dcat', 'accessURL'), node(url));
+  g.add(distribution, iri('dcat', 'downloadURL'), node(url));
+  g.add(distribution, iri('dct', 'format'), g.media(file.format, 'MediaTypeOrExtent'));
+  g.add(distribution, iri('dcat', 'mediaType'), g.media(file.mediaType, 'MediaType'));
+  g.add(distribution, iri('dct', 'conformsTo'), g.standard(file.standard));
+  g.add(distribution, iri('dct', 'license'), g.licenceNode(fields.licence ?? g.licence));
+  g.add(distribution, iri('dcatap', 'availability'), g.concept(STABLE));
+  g.add(distribution, iri('dct', 'language'), g.language());
+}
+
+/** One city's sharing.csv of one year. */
+function sharingFields(g: CatalogGraph, city: CityEntry, year: number): DatasetFields {
+  return {
+    title: `Sharing in ${city.name}, ${year}`,
+    description:
+      `Use of shared cars, bikes, homes and tools through the platform co-ops of ${city.name} ` +
+      `(${city.countryCode}) in ${year}, for the whole year and each month, for the city and each co-op: ` +
+      `uses, member-days, active members, hours in use, utilisation, kilometres and nights shared, avoided ` +
+      `emissions (method commons-sharing/2.0). Aggregates only: a co-op's day with fewer than k distinct ` +
+      `members (k in column suppressionThreshold) is left out of every figure; a period with no visible day ` +
+      `is suppressed (empty figures), whether it had hidden activity or none; active members are published ` +
+      `per calendar month and year only, and withheld where a month would differ from its year by fewer ` +
+      `than k. Same values as City.sharing and PlatformCooperative.sharing of the GraphQL API.`,
+    temporal: g.year(year),
+    spatial: g.cityPlace(city),
+    keywords: ['sharing', 'platform cooperatives', 'shared mobility', 'commons', city.name],
+    themes: [THEMES.TRAN, THEMES.REGI, THEMES.SOCI],
+    landingPage: `${g.context.base}/cities/${city.id}?year=${year}`,
+    path: paths.sharing(city.id, year),
+    csvDescription:
+      'RFC 4180 CSV, UTF-8, header row. One row per period (the year, then each month) and per co-op ' +
+      '(empty platformCooperativeId: the whole city). Columns are the GraphQL field names of SharingStats; ' +
+      'a suppressed or undefined figure is an empty field.',
+  };
+}
+
+/** One city's footprint.csv of one year. */
+function footprintFields(g: CatalogGraph, city: CityEntry, year: number): DatasetFields {
+  return {
+    title: `Carbon footprint of sharing in ${city.name}, ${year}`,
+    description:
+      `Embodied emissions of the shared goods delivered to the platform co-ops of ${city.name} in ${year}, ` +
+      `emissions avoided by sharing, net and per-capita figures, kg CO2e, with the method version. ` +
+      `Same values as City.footprint(year) of the GraphQL API.`,
+    temporal: g.year(year),
+    spatial: g.cityPlace(city),
+    keywords: ['carbon footprint', 'embodied emissions', 'avoided emissions', 'CO2e', city.name],
+    themes: [THEMES.ENVI, THEMES.REGI],
+    landingPage: `${g.context.base}/cities/${city.id}?year=${year}`,
+    path: paths.footprint(city.id, year),
+    csvDescription:
+      'RFC 4180 CSV, UTF-8, header row, one row. Columns are the GraphQL field names of Footprint plus cityId; ' +
+      'an unknown figure is an empty field.',
+  };
+}
+
+/** Each co-op's descriptive GBFS feeds: system, vehicle types, stations and the fleet based there. */
+function gbfsFields(g: CatalogGraph, system: GbfsEntry, city: CityEntry | undefined): DatasetFields {
+  const since = system.updatedAt.slice(0, 10);
+  const statesLicence = Boolean(system.licenseId || system.licenseUrl);
+  return {
+    title: `Vehicle sharing system of ${system.name} (GBFS)`,
+    description:
+      `GBFS 3.0 feeds describing ${system.systemName}, the vehicle-sharing system of the platform co-op ` +
+      `${system.name}${city ? ` in ${city.name}` : ''}: system information, vehicle types, stations with their ` +
+      `capacity, and each station's status as the fleet based there. They describe the system and never ` +
+      `change with a member's use (no vehicle_status, no availability derived from trips).` +
+      (system.operationalFeedUrl
+        ? ` Live availability: the co-op's own operational feed at ${system.operationalFeedUrl}.`
+        : ' Live availability is not published here.'),
+    // The feeds describe the system as it has been since it last changed.
+    temporal: g.period(
+      `period-gbfs-${system.platformCooperativeId}`,
+      since,
+      g.context.today > since ? g.context.today : since,
+    ),
+    spatial: city ? g.cityPlace(city) : g.world(),
+    keywords: ['GBFS', 'bike sharing', 'shared mobility', 'stations', 'platform cooperatives'],
+    themes: [THEMES.TRAN, THEMES.REGI],
+    path: system.path,
+    csvDescription:
+      'GBFS 3.0 discovery file (gbfs.json), naming the other feeds of the system at stable URLs below it.',
+    file: GBFS_FILE,
+    licence: statesLicence ? systemLicence(system, g.id(`license-gbfs-${system.platformCooperativeId}`)) : undefined,
+  };
+}
+
+/** applications.csv: the registry, covering the years from the oldest founding to today. */
+function applicationsFields(g: CatalogGraph, applications: CatalogIndex['applications']): DatasetFields {
+  const foundedYears = applications.flatMap((a) => (a.foundedYear === null ? [] : [a.foundedYear]));
+  return {
     title: 'Commons applications',
     description:
       'The depository of open-source commons applications (provisioning systems for mobility, housing, ' +
       'food, energy, tools and care) that cities and platform co-ops run: name, domain, code licence, ' +
       'repository, website, founding year and stewarding protocol co-op. Same values as the ' +
       'applications list of the GraphQL API.',
-    temporal: period(
+    temporal: g.period(
       'period-applications',
-      `${foundedYears.length ? Math.min(...foundedYears) : context.today.slice(0, 4)}-01-01`,
-      context.today,
+      `${foundedYears.length ? Math.min(...foundedYears) : g.context.today.slice(0, 4)}-01-01`,
+      g.context.today,
     ),
-    spatial: world(),
+    spatial: g.world(),
     keywords: ['commons applications', 'open source', 'platform cooperatives', 'public software'],
     themes: [THEMES.TECH, THEMES.GOVE],
     path: paths.applications,
     csvDescription:
       'RFC 4180 CSV, UTF-8, header row, one row per application ordered by id. Columns are the GraphQL ' +
       'field names of CommonsApplication, stewardId for steward.id; an unknown value is an empty field.',
-  });
+  };
+}
 
-  const factorYears = index.emissionFactors.map((factor) => factor.year);
-  const factorLicences = [...new Set(index.emissionFactors.map((factor) => factor.license))].sort();
-  dataset('emission-factors', {
+/** emission-factors.csv: the reference table, covering its factors' edition years. */
+function emissionFactorsFields(g: CatalogGraph, factors: CatalogIndex['emissionFactors']): DatasetFields {
+  const factorYears = factors.map((factor) => factor.year);
+  const factorLicences = [...new Set(factors.map((factor) => factor.license))].sort();
+  const thisYear = g.context.today.slice(0, 4);
+  return {
     title: 'Emission factors',
     description:
       'The reference table of emission factors the footprint and avoided-emission figures use (materials, ' +
       'grid electricity, passenger transport, freight), each row with its source, edition year, region and ' +
       'licence. Same values as emissionFactors of the GraphQL API.',
-    temporal: period(
+    temporal: g.period(
       'period-emission-factors',
-      `${factorYears.length ? Math.min(...factorYears) : context.today.slice(0, 4)}-01-01`,
-      `${factorYears.length ? Math.max(...factorYears) : context.today.slice(0, 4)}-12-31`,
+      `${factorYears.length ? Math.min(...factorYears) : thisYear}-01-01`,
+      `${factorYears.length ? Math.max(...factorYears) : thisYear}-12-31`,
     ),
-    spatial: world(),
+    spatial: g.world(),
     keywords: ['emission factors', 'greenhouse gases', 'CO2e', 'life-cycle assessment'],
     themes: [THEMES.ENVI, THEMES.ENER],
     path: paths.emissionFactors,
@@ -306,13 +388,17 @@ export function buildCatalog(index: CatalogIndex, context: BuildContext): Quad[]
       'names of EmissionFactor; each row names its source (source, sourceUrl) and its licence (license).',
     // The rows come from several publishers under their own terms; one licence for the file would be untrue.
     licence: {
-      iri: id('license-emission-factors'),
+      iri: g.id('license-emission-factors'),
       label: `Each row under the licence named in its license column: ${factorLicences.join('; ')}.`,
       types: [LICENCE_TYPES.Attribution],
     },
-  });
+  };
+}
 
-  // The GraphQL endpoint that serves all of it.
+/** The GraphQL endpoint that serves every dataset; its SDL is the endpoint description. */
+function addService(g: CatalogGraph): void {
+  const { service } = g;
+  const { base } = g.context;
   g.type(service, iri('dcat', 'DataService'));
   g.add(service, iri('dct', 'title'), en('Commons Graph GraphQL API'));
   g.add(
@@ -326,14 +412,17 @@ export function buildCatalog(index: CatalogIndex, context: BuildContext): Quad[]
   );
   g.add(service, iri('dcat', 'endpointURL'), node(`${base}/graphql`));
   g.add(service, iri('dcat', 'endpointDescription'), node(`${base}${paths.schema}`));
-  g.add(service, iri('dct', 'conformsTo'), standard(GRAPHQL_SPEC));
-  common(service);
-  g.add(service, iri('dct', 'license'), licenceNode(licence));
+  g.add(service, iri('dct', 'conformsTo'), g.standard(GRAPHQL_SPEC));
+  g.publishedBy(service);
+  g.add(service, iri('dct', 'license'), g.licenceNode(g.licence));
   g.add(service, iri('dcat', 'keyword'), ...['GraphQL', 'API', 'Apollo Federation', 'open data'].map(en));
-  g.add(service, iri('dcat', 'theme'), ...themes(THEMES.REGI, THEMES.TRAN, THEMES.ENVI));
-  g.add(service, iri('dcat', 'servesDataset'), ...datasets.map(node));
+  g.add(service, iri('dcat', 'theme'), ...g.themes(THEMES.REGI, THEMES.TRAN, THEMES.ENVI));
+  g.add(service, iri('dcat', 'servesDataset'), ...g.datasets.map(node));
+}
 
-  // The catalogue.
+/** The catalogue itself, last: it lists every dataset and the service, and covers every city. */
+function addCatalog(g: CatalogGraph, cities: CityEntry[]): void {
+  const { catalog, context } = g;
   g.type(catalog, iri('dcat', 'Catalog'));
   g.add(catalog, iri('dct', 'title'), en('Commons Graph open data'));
   g.add(
@@ -346,19 +435,18 @@ export function buildCatalog(index: CatalogIndex, context: BuildContext): Quad[]
         'systems, and the API itself.',
     ),
   );
-  g.add(catalog, iri('dct', 'publisher'), node(publisher));
-  g.add(catalog, iri('foaf', 'homepage'), document(`${base}/`));
-  g.add(catalog, iri('dct', 'language'), language());
-  g.add(catalog, iri('dct', 'license'), licenceNode(licence));
+  g.add(catalog, iri('dct', 'publisher'), node(g.publisher));
+  g.add(catalog, iri('foaf', 'homepage'), g.document(`${context.base}/`));
+  g.add(catalog, iri('dct', 'language'), g.language());
+  g.add(catalog, iri('dct', 'license'), g.licenceNode(g.licence));
   g.add(catalog, iri('dct', 'issued'), date(context.issued));
   g.add(catalog, iri('dct', 'modified'), date(context.today));
-  g.add(catalog, iri('dct', 'spatial'), world(), ...index.cities.map(cityPlace));
+  g.add(catalog, iri('dct', 'spatial'), g.world(), ...cities.map((city) => g.cityPlace(city)));
   g.type(DATA_THEME_SCHEME.iri, iri('skos', 'ConceptScheme'));
   g.add(DATA_THEME_SCHEME.iri, iri('dct', 'title'), en(DATA_THEME_SCHEME.title));
   g.add(catalog, iri('dcat', 'themeTaxonomy'), node(DATA_THEME_SCHEME.iri));
-  g.add(catalog, iri('dcat', 'dataset'), ...datasets.map(node));
-  g.add(catalog, iri('dcat', 'service'), node(service));
-  return g.quads;
+  g.add(catalog, iri('dcat', 'dataset'), ...g.datasets.map(node));
+  g.add(catalog, iri('dcat', 'service'), node(g.service));
 }
 
 /** What a distribution's file is: its format, media type and standard. */
@@ -385,10 +473,10 @@ const GBFS_FILE: FileKind = {
   standard: GBFS_3,
 };
 
-/** The licence a GBFS system states for its data (SPDX id or URL), as a catalogue licence node. */
-function systemLicence(system: CatalogIndex['gbfs'][number], id: (fragment: string) => string): Licence {
+/** The licence a GBFS system states for its data (SPDX id or URL), as a catalogue licence node at `iriOfLicence`. */
+function systemLicence(system: GbfsEntry, iriOfLicence: string): Licence {
   return {
-    iri: id(`license-gbfs-${system.platformCooperativeId}`),
+    iri: iriOfLicence,
     label: system.licenseId
       ? `The licence the system states for its GBFS data: SPDX ${system.licenseId}.`
       : `The licence the system states for its GBFS data: ${system.licenseUrl}.`,
@@ -411,12 +499,6 @@ interface DatasetFields {
   file?: FileKind;
   /** Default: the catalogue's licence (CATALOG_LICENSE). */
   licence?: Licence;
-}
-
-/** A file type or media type node, typed as dct:format and dcat:mediaType's ranges want. */
-function mediaNode(g: Triples, value: string, dctClass: 'MediaTypeOrExtent' | 'MediaType'): Quad_Object {
-  g.type(value, iri('dct', dctClass));
-  return node(value);
 }
 
 /** A WKT polygon of a longitude/latitude box. */

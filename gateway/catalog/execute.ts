@@ -12,7 +12,8 @@ import { CatalogUnavailableError, type Execute } from './data.js';
 /** An executor whose operations carry `requestId` to the subgraphs, for their logs. */
 export function gatewayExecutor(apollo: ApolloServer<GatewayContext>): (requestId: string) => Execute {
   return (requestId) =>
-    async <Data>(query: string, variables?: Record<string, unknown>): Promise<Data> => {
+    async <Data>(document: string | String, variables?: Record<string, unknown>): Promise<Data> => {
+      const query = document.toString();
       const response = await apollo.executeOperation<Data>({ query, variables }, { contextValue: { requestId } });
       if (response.body.kind !== 'single') throw new Error('the catalogue sends no incremental operations');
       const { data, errors } = response.body.singleResult;

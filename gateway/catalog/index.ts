@@ -14,15 +14,16 @@
  * part of the graph does not answer, the file answers 503 rather than a partial copy: a harvester
  * that saw a dataset disappear would delete it.
  */
-import crypto from 'node:crypto';
 import type http from 'node:http';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import type { CatalogSettings } from '../../lib/config.js';
 import {
+  assignedRequestId,
+  heldFile,
   publishedBaseUrl,
   sendHeldFile,
   sendNoStoreText,
-  strongEtag,
+  type HeldFile,
   type Refusal,
   type RequestHandler,
   type RouteMatch,
@@ -56,13 +57,6 @@ export interface CatalogOptions {
   now?: () => Date;
 }
 
-/** A built file, ready to send. */
-interface File {
-  body: Buffer;
-  contentType: string;
-  etag: string;
-}
-
 const TURTLE = 'text/turtle; charset=utf-8';
 const JSON_LD = 'application/ld+json';
 const CSV = 'text/csv; charset=utf-8; header=present';
@@ -74,11 +68,6 @@ const RETRY_AFTER_SECONDS = 30;
  * `0x7E9` name no route.
  */
 const CITY_FILE = /^\/data\/cities\/([a-z0-9]+(?:-[a-z0-9]+)*)\/([1-9]\d{3})\/(sharing|footprint)\.csv$/;
-
-function fileOf(text: string, contentType: string): File {
-  const body = Buffer.from(text, 'utf8');
-  return { body, contentType, etag: strongEtag(body) };
-}
 
 /**
  * Builds each key once per `maxAgeSeconds` and shares a build in progress; a failed build is
@@ -106,26 +95,14 @@ class BuildCache<V> {
   }
 }
 
-/** Sends a built file; open data, so any web page may read it (no credentials are involved). */
-function sendFile(
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  file: File,
-  maxAgeSeconds: number,
-  extra: Record<string, string> = {},
-): void {
-  const held = { ...file, cacheControl: `public, max-age=${maxAgeSeconds}` };
-  sendHeldFile(req, res, held, { 'access-control-allow-origin': '*', ...extra });
-}
+/** Open data: any web page may read a file of the catalogue (no credentials are involved). */
+const OPEN_TO_ALL = { 'access-control-allow-origin': '*' };
 
 /** JSON-LD when the client asks for it (and not for Turtle), else Turtle. */
 function prefersJsonLd(req: http.IncomingMessage): boolean {
   const accept = req.headers.accept ?? '';
   return /application\/(ld\+)?json/.test(accept) && !/text\/turtle/.test(accept);
 }
-
-/** The request id the service gave this request, which ties its subgraph fetches to the file request. */
-const requestIdOf = (res: http.ServerResponse) => String(res.getHeader('x-request-id') ?? crypto.randomUUID());
 
 /** Declares the routes of the catalogue, the schema and the CSV files. */
 export function createCatalogHandler(options: CatalogOptions): RequestHandler[] {
@@ -134,7 +111,10 @@ export function createCatalogHandler(options: CatalogOptions): RequestHandler[] 
   const issued = settings.issued ?? toDay(now());
   const maxAgeMs = settings.maxAgeSeconds * 1000;
   const indexCache = new BuildCache<CatalogIndex>(maxAgeMs);
-  const fileCache = new BuildCache<File>(maxAgeMs);
+  const fileCache = new BuildCache<HeldFile>(maxAgeMs);
+  /** A built file, kept by clients and caches as long as the catalogue keeps it. */
+  const fileOf = (text: string, contentType: string) =>
+    heldFile(Buffer.from(text, 'utf8'), contentType, `public, max-age=${settings.maxAgeSeconds}`);
 
   const index = (requestId: string) =>
     indexCache.get('index', () => loadIndex(options.executorFor(requestId), settings.pageSize));
@@ -146,7 +126,7 @@ export function createCatalogHandler(options: CatalogOptions): RequestHandler[] 
     });
 
   /** The CSV file at a path, or null when no dataset has that path. */
-  const csvFile = async (path: string, requestId: string): Promise<File | null> => {
+  const csvFile = async (path: string, requestId: string): Promise<HeldFile | null> => {
     if (path === paths.applications || path === paths.emissionFactors) {
       return fileCache.get(path, async () => {
         const { applications, emissionFactors } = await index(requestId);
@@ -181,7 +161,7 @@ export function createCatalogHandler(options: CatalogOptions): RequestHandler[] 
   /** The API schema, the DataService's endpoint description. */
   const serveSchema = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const file = schemaFile();
-    if (file) sendFile(req, res, file, settings.maxAgeSeconds);
+    if (file) sendHeldFile(req, res, file, OPEN_TO_ALL);
     else
       sendNoStoreText(res, 503, 'The schema is not loaded yet.', {
         headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
@@ -192,17 +172,17 @@ export function createCatalogHandler(options: CatalogOptions): RequestHandler[] 
   const serveCatalog = async (req: http.IncomingMessage, res: http.ServerResponse, { path }: RouteMatch) => {
     const format = path === '/catalog.jsonld' || (path === '/catalog' && prefersJsonLd(req)) ? 'jsonld' : 'ttl';
     const base = publishedBaseUrl(req, settings.publicBaseUrl);
-    const file = await catalogFile(base, format, requestIdOf(res));
-    sendFile(req, res, file, settings.maxAgeSeconds, path === '/catalog' ? { vary: 'accept' } : {});
+    const file = await catalogFile(base, format, assignedRequestId(req, res));
+    sendHeldFile(req, res, file, { ...OPEN_TO_ALL, ...(path === '/catalog' ? { vary: 'accept' } : {}) });
   };
 
   /** A CSV file, or 404 for a city or year without data. */
   const serveCsv = async (req: http.IncomingMessage, res: http.ServerResponse, { path }: RouteMatch) => {
-    const file = await csvFile(path, requestIdOf(res));
+    const file = await csvFile(path, assignedRequestId(req, res));
     if (!file)
       return sendNoStoreText(res, 404, `No dataset file at ${path}. The catalogue at /catalog.ttl lists every file.`);
     const name = path.slice('/data/'.length).replaceAll('/', '-');
-    sendFile(req, res, file, settings.maxAgeSeconds, { 'content-disposition': `inline; filename="${name}"` });
+    sendHeldFile(req, res, file, { ...OPEN_TO_ALL, 'content-disposition': `inline; filename="${name}"` });
   };
 
   /**

@@ -3,6 +3,7 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 /** How far a local adaptation has travelled back towards the shared application. */
 export type AdaptationStatus =
   /** Used only where it was made. */
@@ -11,6 +12,144 @@ export type AdaptationStatus =
   | 'MERGED_UPSTREAM'
   /** Offered to the upstream application, under review. */
   | 'PROPOSED_UPSTREAM';
+
+/** What an emission factor measures. */
+export type EmissionFactorCategory =
+  /** Grid electricity, per kWh. */
+  | 'ELECTRICITY'
+  /** Freight transport, per tonne-km. */
+  | 'FREIGHT'
+  /** Production of a material, per kg. */
+  | 'MATERIAL'
+  /** Passenger transport, per vehicle-km or passenger-km. */
+  | 'PASSENGER_TRANSPORT';
+
+/** A calendar period, both days included. */
+export type PeriodInput = {
+  /** First day of the period. */
+  from: string;
+  /** Last day of the period, on or after `from`. */
+  to: string;
+};
+
+/** The area of provisioning a commons application serves. */
+export type ProvisioningDomain =
+  /** Care services. */
+  | 'CARE'
+  /** Energy communities and shared generation. */
+  | 'ENERGY'
+  /** Food distribution and local food systems. */
+  | 'FOOD'
+  /** Shared homes, rooms and stays. */
+  | 'HOUSING'
+  /** Shared cars, bikes, cargo bikes and rides. */
+  | 'MOBILITY'
+  /** Tool libraries and shared equipment. */
+  | 'TOOLS';
+
+export type CatalogCitiesQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+export type CatalogCitiesQuery = {
+  cities: {
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: Array<{
+      id: string;
+      name: string;
+      countryCode: string;
+      latitude: number;
+      longitude: number;
+      annualSharing: Array<{ year: number }> | null;
+    }>;
+  };
+};
+
+export type CatalogDeliveriesQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+export type CatalogDeliveriesQuery = {
+  productionRuns: {
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: Array<{ completedOn: string; city: { id: string } | null }>;
+  };
+};
+
+export type CatalogApplicationsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+export type CatalogApplicationsQuery = {
+  applications: {
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: Array<{
+      id: string;
+      name: string;
+      summary: string;
+      domain: ProvisioningDomain;
+      license: string;
+      repositoryUrl: string | null;
+      website: string | null;
+      foundedYear: number | null;
+      illustrative: boolean;
+      steward: { id: string } | null;
+    }>;
+  };
+};
+
+export type CatalogEmissionFactorsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+export type CatalogEmissionFactorsQuery = {
+  emissionFactors: {
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: Array<{
+      id: string;
+      category: EmissionFactorCategory;
+      name: string;
+      unit: string;
+      kgCO2ePerUnit: number;
+      occupancy: number | null;
+      kgCO2ePerPassengerKm: number | null;
+      source: string;
+      sourceUrl: string;
+      license: string;
+      year: number;
+      region: string;
+      notes: string;
+    }>;
+  };
+};
+
+export type CatalogGbfsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+export type CatalogGbfsQuery = {
+  platformCooperatives: {
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: Array<{
+      id: string;
+      name: string;
+      gbfs: string | null;
+      city: { id: string } | null;
+      vehicleSharingSystem: {
+        name: string;
+        updatedAt: string;
+        licenseId: string | null;
+        licenseUrl: string | null;
+        operationalFeedUrl: string | null;
+      } | null;
+    }>;
+  };
+};
 
 export type FiguresFragment = {
   assets: number;
@@ -30,6 +169,67 @@ export type FiguresFragment = {
   period: { from: string; to: string };
 };
 
+export type CatalogSharingQueryVariables = Exact<{
+  id: string | number;
+  period: PeriodInput;
+}>;
+
+export type CatalogSharingQuery = {
+  city: {
+    sharing: {
+      assets: number;
+      assetHours: number;
+      uses: number | null;
+      memberDays: number | null;
+      activeMembers: number | null;
+      hoursInUse: number | null;
+      utilizationRate: number | null;
+      usersPerAsset: number | null;
+      kmShared: number | null;
+      nightsShared: number | null;
+      avoidedKgCO2e: number | null;
+      suppressed: boolean;
+      suppressionThreshold: number;
+      methodology: string;
+      period: { from: string; to: string };
+    } | null;
+  } | null;
+};
+
+export type CatalogCoopSharingQueryVariables = Exact<{
+  id: string | number;
+  period: PeriodInput;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+export type CatalogCoopSharingQuery = {
+  platformCooperatives: {
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: Array<{
+      id: string;
+      name: string;
+      sharing: {
+        assets: number;
+        assetHours: number;
+        uses: number | null;
+        memberDays: number | null;
+        activeMembers: number | null;
+        hoursInUse: number | null;
+        utilizationRate: number | null;
+        usersPerAsset: number | null;
+        kmShared: number | null;
+        nightsShared: number | null;
+        avoidedKgCO2e: number | null;
+        suppressed: boolean;
+        suppressionThreshold: number;
+        methodology: string;
+        period: { from: string; to: string };
+      } | null;
+    }>;
+  };
+};
+
 export type CatalogFootprintQueryVariables = Exact<{
   id: string | number;
   year: number;
@@ -47,6 +247,12 @@ export type CatalogFootprintQuery = {
     } | null;
   } | null;
 };
+
+export type DashboardCityExistsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type DashboardCityExistsQuery = { city: { id: string } | null };
 
 export type CityReportFieldsFragment = {
   id: string;
@@ -254,3 +460,477 @@ export type SplitFiguresFragment = {
   utilizationRate: number | null;
   usersPerAsset: number | null;
 };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const FiguresFragmentDoc = new TypedDocumentString(
+  `
+    fragment Figures on SharingStats {
+  period {
+    from
+    to
+  }
+  assets
+  assetHours
+  uses
+  memberDays
+  activeMembers
+  hoursInUse
+  utilizationRate
+  usersPerAsset
+  kmShared
+  nightsShared
+  avoidedKgCO2e
+  suppressed
+  suppressionThreshold
+  methodology
+}
+    `,
+  { fragmentName: 'Figures' },
+) as unknown as TypedDocumentString<FiguresFragment, unknown>;
+export const CityReportFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment CityReportFields on City {
+  id
+  name
+  countryCode
+  population
+  leagues {
+    id
+    name
+  }
+  adaptations {
+    id
+    title
+    status
+    application {
+      id
+      name
+    }
+  }
+  platformCooperatives {
+    id
+    name
+    application {
+      id
+      name
+      license
+      steward {
+        id
+        name
+      }
+    }
+    sharing(period: {from: $from, to: $to}) {
+      assets
+      uses
+      activeMembers
+      utilizationRate
+      usersPerAsset
+      kmShared
+      nightsShared
+      avoidedKgCO2e
+      suppressed
+    }
+  }
+  sharing(period: {from: $from, to: $to}) {
+    uses
+    utilizationRate
+    avoidedKgCO2e
+    suppressed
+  }
+  footprint(year: $year) {
+    embodiedKgCO2e
+    avoidedKgCO2e
+    netKgCO2e
+    perCapitaKgCO2e
+    methodology
+  }
+}
+    `,
+  { fragmentName: 'CityReportFields' },
+) as unknown as TypedDocumentString<CityReportFieldsFragment, unknown>;
+export const SplitFiguresFragmentDoc = new TypedDocumentString(
+  `
+    fragment SplitFigures on SharingStats {
+  assets
+  assetHours
+  uses
+  memberDays
+  activeMembers
+  hoursInUse
+  kmShared
+  nightsShared
+  avoidedKgCO2e
+  suppressed
+  utilizationRate
+  usersPerAsset
+}
+    `,
+  { fragmentName: 'SplitFigures' },
+) as unknown as TypedDocumentString<SplitFiguresFragment, unknown>;
+export const CatalogCitiesDocument = new TypedDocumentString(`
+    query CatalogCities($first: Int!, $after: String) {
+  cities(first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      name
+      countryCode
+      latitude
+      longitude
+      annualSharing {
+        year
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CatalogCitiesQuery, CatalogCitiesQueryVariables>;
+export const CatalogDeliveriesDocument = new TypedDocumentString(`
+    query CatalogDeliveries($first: Int!, $after: String) {
+  productionRuns(first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      completedOn
+      city {
+        id
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CatalogDeliveriesQuery, CatalogDeliveriesQueryVariables>;
+export const CatalogApplicationsDocument = new TypedDocumentString(`
+    query CatalogApplications($first: Int!, $after: String) {
+  applications(first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      name
+      summary
+      domain
+      license
+      repositoryUrl
+      website
+      foundedYear
+      illustrative
+      steward {
+        id
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CatalogApplicationsQuery, CatalogApplicationsQueryVariables>;
+export const CatalogEmissionFactorsDocument = new TypedDocumentString(`
+    query CatalogEmissionFactors($first: Int!, $after: String) {
+  emissionFactors(first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      category
+      name
+      unit
+      kgCO2ePerUnit
+      occupancy
+      kgCO2ePerPassengerKm
+      source
+      sourceUrl
+      license
+      year
+      region
+      notes
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CatalogEmissionFactorsQuery, CatalogEmissionFactorsQueryVariables>;
+export const CatalogGbfsDocument = new TypedDocumentString(`
+    query CatalogGbfs($first: Int!, $after: String) {
+  platformCooperatives(first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      name
+      gbfs
+      city {
+        id
+      }
+      vehicleSharingSystem {
+        name
+        updatedAt
+        licenseId
+        licenseUrl
+        operationalFeedUrl
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CatalogGbfsQuery, CatalogGbfsQueryVariables>;
+export const CatalogSharingDocument = new TypedDocumentString(`
+    query CatalogSharing($id: ID!, $period: PeriodInput!) {
+  city(id: $id) {
+    sharing(period: $period) {
+      ...Figures
+    }
+  }
+}
+    fragment Figures on SharingStats {
+  period {
+    from
+    to
+  }
+  assets
+  assetHours
+  uses
+  memberDays
+  activeMembers
+  hoursInUse
+  utilizationRate
+  usersPerAsset
+  kmShared
+  nightsShared
+  avoidedKgCO2e
+  suppressed
+  suppressionThreshold
+  methodology
+}`) as unknown as TypedDocumentString<CatalogSharingQuery, CatalogSharingQueryVariables>;
+export const CatalogCoopSharingDocument = new TypedDocumentString(`
+    query CatalogCoopSharing($id: ID!, $period: PeriodInput!, $first: Int!, $after: String) {
+  platformCooperatives(cityId: $id, first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      name
+      sharing(period: $period) {
+        ...Figures
+      }
+    }
+  }
+}
+    fragment Figures on SharingStats {
+  period {
+    from
+    to
+  }
+  assets
+  assetHours
+  uses
+  memberDays
+  activeMembers
+  hoursInUse
+  utilizationRate
+  usersPerAsset
+  kmShared
+  nightsShared
+  avoidedKgCO2e
+  suppressed
+  suppressionThreshold
+  methodology
+}`) as unknown as TypedDocumentString<CatalogCoopSharingQuery, CatalogCoopSharingQueryVariables>;
+export const CatalogFootprintDocument = new TypedDocumentString(`
+    query CatalogFootprint($id: ID!, $year: Int!) {
+  city(id: $id) {
+    footprint(year: $year) {
+      year
+      embodiedKgCO2e
+      avoidedKgCO2e
+      netKgCO2e
+      perCapitaKgCO2e
+      methodology
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CatalogFootprintQuery, CatalogFootprintQueryVariables>;
+export const DashboardCityExistsDocument = new TypedDocumentString(`
+    query DashboardCityExists($id: ID!) {
+  city(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardCityExistsQuery, DashboardCityExistsQueryVariables>;
+export const CityReportDocument = new TypedDocumentString(`
+    query CityReport($id: ID!, $from: Date!, $to: Date!, $year: Int!) {
+  city(id: $id) {
+    ...CityReportFields
+  }
+}
+    fragment CityReportFields on City {
+  id
+  name
+  countryCode
+  population
+  leagues {
+    id
+    name
+  }
+  adaptations {
+    id
+    title
+    status
+    application {
+      id
+      name
+    }
+  }
+  platformCooperatives {
+    id
+    name
+    application {
+      id
+      name
+      license
+      steward {
+        id
+        name
+      }
+    }
+    sharing(period: {from: $from, to: $to}) {
+      assets
+      uses
+      activeMembers
+      utilizationRate
+      usersPerAsset
+      kmShared
+      nightsShared
+      avoidedKgCO2e
+      suppressed
+    }
+  }
+  sharing(period: {from: $from, to: $to}) {
+    uses
+    utilizationRate
+    avoidedKgCO2e
+    suppressed
+  }
+  footprint(year: $year) {
+    embodiedKgCO2e
+    avoidedKgCO2e
+    netKgCO2e
+    perCapitaKgCO2e
+    methodology
+  }
+}`) as unknown as TypedDocumentString<CityReportQuery, CityReportQueryVariables>;
+export const CitiesReportDocument = new TypedDocumentString(`
+    query CitiesReport($first: Int!, $from: Date!, $to: Date!, $year: Int!) {
+  cities(first: $first) {
+    totalCount
+    nodes {
+      ...CityReportFields
+    }
+  }
+}
+    fragment CityReportFields on City {
+  id
+  name
+  countryCode
+  population
+  leagues {
+    id
+    name
+  }
+  adaptations {
+    id
+    title
+    status
+    application {
+      id
+      name
+    }
+  }
+  platformCooperatives {
+    id
+    name
+    application {
+      id
+      name
+      license
+      steward {
+        id
+        name
+      }
+    }
+    sharing(period: {from: $from, to: $to}) {
+      assets
+      uses
+      activeMembers
+      utilizationRate
+      usersPerAsset
+      kmShared
+      nightsShared
+      avoidedKgCO2e
+      suppressed
+    }
+  }
+  sharing(period: {from: $from, to: $to}) {
+    uses
+    utilizationRate
+    avoidedKgCO2e
+    suppressed
+  }
+  footprint(year: $year) {
+    embodiedKgCO2e
+    avoidedKgCO2e
+    netKgCO2e
+    perCapitaKgCO2e
+    methodology
+  }
+}`) as unknown as TypedDocumentString<CitiesReportQuery, CitiesReportQueryVariables>;
+export const SharingDocument = new TypedDocumentString(`
+    query Sharing($id: ID!, $from: Date!, $to: Date!) {
+  city(id: $id) {
+    sharing(period: {from: $from, to: $to}) {
+      ...SplitFigures
+    }
+    platformCooperatives {
+      id
+      sharing(period: {from: $from, to: $to}) {
+        ...SplitFigures
+      }
+    }
+  }
+}
+    fragment SplitFigures on SharingStats {
+  assets
+  assetHours
+  uses
+  memberDays
+  activeMembers
+  hoursInUse
+  kmShared
+  nightsShared
+  avoidedKgCO2e
+  suppressed
+  utilizationRate
+  usersPerAsset
+}`) as unknown as TypedDocumentString<SharingQuery, SharingQueryVariables>;

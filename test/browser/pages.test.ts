@@ -458,6 +458,38 @@ describe.skipIf(unavailable !== null)('in Chromium', () => {
     await page.close();
   });
 
+  it("says an adaptation's adopters are unavailable when the part of the graph that names them fails", async () => {
+    // adoptedBy is nullable: league completes the adopting cities, and a league fetch that fails
+    // nulls the list while depository's adaptation stays. Running league half-failed is not
+    // possible here, so the browser receives the graph's real answer with that one field as a
+    // failed league leaves it.
+    const withAdaptations = await Promise.all(
+      cities.map(async ({ id }) => {
+        const { city } = dataOf(
+          await web.stack.query('query ($id: ID!) { city(id: $id) { adaptations { id } } }', { id }),
+        );
+        return { id, adaptations: (city.adaptations as { id: string }[]).map((adaptation) => adaptation.id) };
+      }),
+    );
+    const city = withAdaptations.find((entry) => entry.adaptations.length > 0);
+    expect(city, 'a seeded city with an adaptation').toBeDefined();
+    const failing = await newContext();
+    await failing.route(`${web.baseUrl}/graphql`, async (route) => {
+      if (!route.request().postData()?.includes('query CityPage')) return route.continue();
+      const response = await route.fetch();
+      const body = await response.json();
+      for (const adaptation of body.data.city.adaptations) adaptation.adoptedBy = null;
+      body.errors = [{ message: 'Subgraph "league" is unavailable', path: ['city', 'adaptations', 0, 'adoptedBy'] }];
+      await route.fulfill({ response, json: body });
+    });
+    const page = await failing.newPage();
+    await page.goto(`${web.baseUrl}/cities/${city!.id}`);
+    const item = page.locator(`[data-adaptation="${city!.adaptations[0]}"]`).first();
+    await item.waitFor();
+    await expect(item.textContent()).resolves.toContain('adopters not available right now');
+    await failing.close();
+  });
+
   it('answers an unknown city with 404 and a page that finds the city meant', async () => {
     const known = await fetch(`${web.baseUrl}/cities/gent`, { headers: { accept: 'text/html' } });
     expect(known.status).toBe(200);

@@ -139,9 +139,9 @@ describe('operations over the budget', () => {
 describe('what clients send passes', () => {
   const LEGITIMATE: [string, string, Record<string, unknown>][] = [
     ["the README's CityReport", CITY_REPORT, CITY_REPORT_VARIABLES],
-    ["the dashboard's city list, a full page", CITY_LIST, { first: 100 }],
-    ["the dashboard's city page", CITY_PAGE, { id: 'gent' }],
-    ["the dashboard's year of a city", CITY_YEAR, cityYearVariables('gent', 2025)],
+    ["the dashboard's city list, a full page", CITY_LIST.toString(), { first: 100 }],
+    ["the dashboard's city page", CITY_PAGE.toString(), { id: 'gent' }],
+    ["the dashboard's year of a city", CITY_YEAR.toString(), cityYearVariables('gent', 2025)],
     ['the city report for 10 cities', CITIES_REPORT, { first: 10, ...REPORT_PERIOD }],
   ];
 

@@ -135,11 +135,73 @@ export function parseYaml(text: string): { value: unknown; lineOf: (path: (strin
  * Reads a publiccode.yml text. Malformed YAML, a missing or unsupported
  * `publiccodeYmlVersion` throw `RefusedFileError`; any other problem is listed, each with
  * its key (and line): missing mandatory keys, a licence that is not SPDX, bad URLs or dates.
+ * Each key group is read by its own step below, in the order of the standard's examples, so
+ * the problems come out in the order a reader meets them in the file.
  */
 export function parsePubliccode(text: string, now: Date = new Date()): PubliccodeParse {
   const { value, lineOf } = parseYaml(text);
   const raw = value as Record<string, unknown>;
-  const versionValue = raw.publiccodeYmlVersion;
+  const version = readVersion(raw.publiccodeYmlVersion);
+  const check = new Checks(lineOf);
+  const name = check.text(['name'], raw.name, MAX_NAME_LENGTH, true);
+  const url = readUrl(check, raw.url);
+  const landingUrl = readLandingUrl(check, raw.landingURL);
+  const isBasedOn = readIsBasedOn(check, raw.isBasedOn);
+  const { softwareVersion, releaseDate } = readRelease(check, raw, now);
+  const platforms = check.list(['platforms'], raw.platforms, true);
+  const categories = check.list(['categories'], raw.categories, false);
+  const usedBy = check.list(['usedBy'], raw.usedBy, false);
+  const fundedBy = readFundedBy(check, raw.fundedBy);
+  const organisation = raw.organisation === undefined ? null : check.organisation(['organisation'], raw.organisation);
+  const developmentStatus = check.oneOf(['developmentStatus'], raw.developmentStatus, DEVELOPMENT_STATUSES);
+  const softwareType = check.oneOf(['softwareType'], raw.softwareType, SOFTWARE_TYPES);
+  const audience = raw.intendedAudience;
+  const scope = isObject(audience) ? check.list(['intendedAudience', 'scope'], audience.scope, false) : [];
+  const { descriptionLanguage, summary } = readDescription(check, raw.description);
+  const { license, deprecatedLicenceIds } = readLegal(check, raw.legal);
+  const maintenanceType = readMaintenance(check, raw.maintenance);
+  const { localisationReady, availableLanguages } = readLocalisation(check, raw.localisation);
+
+  const key = typeof raw.url === 'string' ? raw.url.trim() : typeof raw.name === 'string' ? raw.name : '(no url)';
+  if (check.problems.length > 0 || name === null || summary === null) {
+    return { ok: false, key, problems: check.problems };
+  }
+  return {
+    ok: true,
+    key,
+    document: {
+      version,
+      name,
+      url,
+      landingUrl,
+      isBasedOn,
+      softwareVersion,
+      releaseDate,
+      platforms,
+      categories,
+      usedBy,
+      fundedBy,
+      organisation,
+      developmentStatus,
+      softwareType,
+      scope,
+      descriptionLanguage,
+      summary,
+      license,
+      deprecatedLicenceIds,
+      maintenanceType,
+      localisationReady,
+      availableLanguages,
+    },
+  };
+}
+
+/**
+ * The `publiccodeYmlVersion` a document declares. Without a version it is not known which keys
+ * mean what, so a missing, unquoted or unsupported one refuses the whole file rather than
+ * listing a problem.
+ */
+function readVersion(versionValue: unknown): string {
   if (versionValue === undefined)
     throw new RefusedFileError(
       'publiccodeYmlVersion is missing: the file does not say which version of the standard it follows',
@@ -154,97 +216,141 @@ export function parsePubliccode(text: string, now: Date = new Date()): Publiccod
       `unsupported publiccodeYmlVersion "${versionValue}": this importer reads ${SUPPORTED_VERSIONS.join(', ')}`,
     );
   }
+  return versionValue;
+}
 
-  const problems: string[] = [];
-  const at = (path: (string | number)[]) => {
-    const line = lineOf(path);
+/**
+ * The problems of one document, each against its key and line, and the checks of the value
+ * kinds the standard uses. A failed check lists its problem and gives an empty value, so
+ * reading goes on and the file's every problem is reported at once.
+ */
+class Checks {
+  readonly problems: string[] = [];
+
+  constructor(private readonly lineOf: (path: (string | number)[]) => number | null) {}
+
+  /** A key's path and, when the YAML has it, its line: `legal.license (line 12)`. */
+  private at(path: (string | number)[]): string {
+    const line = this.lineOf(path);
     return `${path.join('.')}${line ? ` (line ${line})` : ''}`;
-  };
-  const problem = (path: (string | number)[], message: string) => problems.push(`${at(path)}: ${message}`);
-  const missing = (path: string[]) => problems.push(`${path.join('.')}: missing (mandatory)`);
+  }
 
-  const text_ = (path: (string | number)[], input: unknown, max: number, mandatory: boolean): string | null => {
+  problem(path: (string | number)[], message: string): void {
+    this.problems.push(`${this.at(path)}: ${message}`);
+  }
+
+  /** A missing key has no line of its own to point at. */
+  missing(path: string[]): void {
+    this.problems.push(`${path.join('.')}: missing (mandatory)`);
+  }
+
+  /** Trimmed plain text of at most `max` characters, or null. */
+  text(path: (string | number)[], input: unknown, max: number, mandatory: boolean): string | null {
     if (input === undefined || input === null) {
-      if (mandatory) missing(path.map(String));
+      if (mandatory) this.missing(path.map(String));
       return null;
     }
     if (typeof input !== 'string') {
-      problem(path, `must be text, got ${Array.isArray(input) ? 'a list' : typeof input}`);
+      this.problem(path, `must be text, got ${Array.isArray(input) ? 'a list' : typeof input}`);
       return null;
     }
     const trimmed = input.trim();
-    if (trimmed === '') return (problem(path, 'must not be empty'), null);
-    if ([...trimmed].length > max) return (problem(path, `must be at most ${max} characters`), null);
-    if (NOT_TEXT.test(trimmed)) return (problem(path, 'must be plain text (no control characters)'), null);
+    if (trimmed === '') return (this.problem(path, 'must not be empty'), null);
+    if ([...trimmed].length > max) return (this.problem(path, `must be at most ${max} characters`), null);
+    if (NOT_TEXT.test(trimmed)) return (this.problem(path, 'must be plain text (no control characters)'), null);
     return trimmed;
-  };
-  const list = (path: string[], input: unknown, mandatory: boolean): string[] => {
+  }
+
+  /** A list of non-empty texts, trimmed; a mandatory one lists at least one. */
+  list(path: string[], input: unknown, mandatory: boolean): string[] {
     if (input === undefined || input === null) {
-      if (mandatory) missing(path);
+      if (mandatory) this.missing(path);
       return [];
     }
     if (!Array.isArray(input) || input.some((item) => typeof item !== 'string' || item.trim() === '')) {
-      problem(path, 'must be a list of texts');
+      this.problem(path, 'must be a list of texts');
       return [];
     }
-    if (mandatory && input.length === 0) problem(path, 'must list at least one value');
+    if (mandatory && input.length === 0) this.problem(path, 'must list at least one value');
     return input.map((item: string) => item.trim());
-  };
-  const oneOf = (path: string[], input: unknown, allowed: readonly string[]): string => {
-    if (input === undefined || input === null) return (missing(path), '');
+  }
+
+  /** One of the standard's enumerated words (mandatory). */
+  oneOf(path: string[], input: unknown, allowed: readonly string[]): string {
+    if (input === undefined || input === null) return (this.missing(path), '');
     if (typeof input !== 'string' || !allowed.includes(input)) {
-      problem(path, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(input)}`);
+      this.problem(path, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(input)}`);
       return '';
     }
     return input;
-  };
-  const organisation = (path: (string | number)[], input: unknown): PubliccodeOrganisation | null => {
-    if (!isObject(input)) return (problem(path, 'must be a mapping with uri and name'), null);
+  }
+
+  /** An organisation: a URI (mandatory) and a name. */
+  organisation(path: (string | number)[], input: unknown): PubliccodeOrganisation | null {
+    if (!isObject(input)) return (this.problem(path, 'must be a mapping with uri and name'), null);
     const uri = typeof input.uri === 'string' ? input.uri.trim() : '';
-    if (!uri) return (problem([...path, 'uri'], 'missing (mandatory)'), null);
+    if (!uri) return (this.problem([...path, 'uri'], 'missing (mandatory)'), null);
     try {
       new URL(uri);
     } catch {
-      return (problem([...path, 'uri'], `must be a URI, got ${JSON.stringify(uri)}`), null);
+      return (this.problem([...path, 'uri'], `must be a URI, got ${JSON.stringify(uri)}`), null);
     }
-    const name = input.name === undefined ? null : text_([...path, 'name'], input.name, MAX_NAME_LENGTH, false);
+    const name = input.name === undefined ? null : this.text([...path, 'name'], input.name, MAX_NAME_LENGTH, false);
     return { name, uri };
-  };
+  }
+}
 
-  const name = text_(['name'], raw.name, MAX_NAME_LENGTH, true);
-  let url = '';
-  if (raw.url === undefined) missing(['url']);
-  else if (typeof raw.url !== 'string') problem(['url'], 'must be a URL');
-  else {
-    try {
-      new URL(raw.url.trim());
-      url = raw.url.trim();
-    } catch {
-      problem(['url'], `must be a URL, got ${JSON.stringify(raw.url)}`);
-    }
+/** `url`, the repository: any URL (git URLs need not be http), mandatory. */
+function readUrl(check: Checks, input: unknown): string {
+  if (input === undefined) return (check.missing(['url']), '');
+  if (typeof input !== 'string') return (check.problem(['url'], 'must be a URL'), '');
+  try {
+    new URL(input.trim());
+    return input.trim();
+  } catch {
+    check.problem(['url'], `must be a URL, got ${JSON.stringify(input)}`);
+    return '';
   }
-  let landingUrl: string | null = null;
-  if (raw.landingURL !== undefined) {
-    if (isWebUrl(raw.landingURL)) landingUrl = raw.landingURL.trim();
-    else problem(['landingURL'], `must be an http(s) URL, got ${JSON.stringify(raw.landingURL)}`);
-  }
-  let isBasedOn: string[] = [];
-  if (raw.isBasedOn !== undefined) {
-    const values = typeof raw.isBasedOn === 'string' ? [raw.isBasedOn] : raw.isBasedOn;
-    if (Array.isArray(values) && values.every((item) => typeof item === 'string' && item.trim() !== '')) {
-      isBasedOn = values.map((item: string) => item.trim());
-    } else problem(['isBasedOn'], 'must be a URL or a list of URLs');
-  }
+}
 
+/** `landingURL`: a page people open, so only an http(s) URL will do. */
+function readLandingUrl(check: Checks, input: unknown): string | null {
+  if (input === undefined) return null;
+  if (isWebUrl(input)) return input.trim();
+  check.problem(['landingURL'], `must be an http(s) URL, got ${JSON.stringify(input)}`);
+  return null;
+}
+
+/** `isBasedOn`: the standard allows one URL or a list of them; both read as a list. */
+function readIsBasedOn(check: Checks, input: unknown): string[] {
+  if (input === undefined) return [];
+  const values = typeof input === 'string' ? [input] : input;
+  if (Array.isArray(values) && values.every((item) => typeof item === 'string' && item.trim() !== '')) {
+    return values.map((item: string) => item.trim());
+  }
+  check.problem(['isBasedOn'], 'must be a URL or a list of URLs');
+  return [];
+}
+
+/**
+ * `softwareVersion` and `releaseDate`, read together because a version says the software was
+ * released, which makes the date mandatory. The date is a real calendar day, not in the future
+ * (by the latest time zone's today) and not before 2000.
+ */
+function readRelease(
+  check: Checks,
+  raw: Record<string, unknown>,
+  now: Date,
+): { softwareVersion: string | null; releaseDate: string | null } {
   let softwareVersion: string | null = null;
   if (raw.softwareVersion !== undefined) {
     if (typeof raw.softwareVersion !== 'string') {
-      problem(['softwareVersion'], `must be a quoted string, got ${JSON.stringify(raw.softwareVersion)}`);
+      check.problem(['softwareVersion'], `must be a quoted string, got ${JSON.stringify(raw.softwareVersion)}`);
     } else {
       try {
         softwareVersion = checkVersion('softwareVersion', raw.softwareVersion.trim());
       } catch {
-        problem(
+        check.problem(
           ['softwareVersion'],
           `must be a version like 1.2.0, v1.2.0, 2024.1 or 2.0.0-rc.1, got ${JSON.stringify(raw.softwareVersion)}`,
         );
@@ -256,136 +362,95 @@ export function parsePubliccode(text: string, now: Date = new Date()): Publiccod
     const day = raw.releaseDate;
     const latest = latestToday(now);
     if (typeof day !== 'string' || !ISO_DAY.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
-      problem(['releaseDate'], `must be a date YYYY-MM-DD, got ${JSON.stringify(day)}`);
+      check.problem(['releaseDate'], `must be a date YYYY-MM-DD, got ${JSON.stringify(day)}`);
     } else if (new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) {
-      problem(['releaseDate'], `is not a calendar day: ${day}`);
+      check.problem(['releaseDate'], `is not a calendar day: ${day}`);
     } else if (day < '2000-01-01' || day > latest) {
-      problem(['releaseDate'], `must be a day from 2000-01-01 to today, got ${day}`);
+      check.problem(['releaseDate'], `must be a day from 2000-01-01 to today, got ${day}`);
     } else releaseDate = day;
   }
   if (raw.softwareVersion !== undefined && raw.releaseDate === undefined) {
-    problem(['releaseDate'], 'missing: mandatory once softwareVersion says the software was released');
+    check.problem(['releaseDate'], 'missing: mandatory once softwareVersion says the software was released');
   }
+  return { softwareVersion, releaseDate };
+}
 
-  const platforms = list(['platforms'], raw.platforms, true);
-  const categories = list(['categories'], raw.categories, false);
-  const usedBy = list(['usedBy'], raw.usedBy, false);
-  const fundedBy: PubliccodeOrganisation[] = [];
-  if (raw.fundedBy !== undefined) {
-    if (!Array.isArray(raw.fundedBy)) problem(['fundedBy'], 'must be a list of organisations');
-    else
-      raw.fundedBy.forEach((item, index) => {
-        const found = organisation(['fundedBy', index], item);
-        if (found) fundedBy.push(found);
-      });
+/** `fundedBy`: every organisation that passes its checks (the others are listed as problems). */
+function readFundedBy(check: Checks, input: unknown): PubliccodeOrganisation[] {
+  if (input === undefined) return [];
+  if (!Array.isArray(input)) return (check.problem(['fundedBy'], 'must be a list of organisations'), []);
+  return input.flatMap((item, index) => check.organisation(['fundedBy', index], item) ?? []);
+}
+
+/**
+ * `description`: every language section needs a `shortDescription`; the summary stored comes
+ * from the English section when there is one (else the first), and is its longDescription
+ * when the short one is that text cut short (see `summaryOf`).
+ */
+function readDescription(check: Checks, input: unknown): { descriptionLanguage: string; summary: string | null } {
+  if (input === undefined) return (check.missing(['description']), { descriptionLanguage: '', summary: null });
+  if (!isObject(input) || Object.keys(input).length === 0) {
+    check.problem(['description'], 'must hold at least one language section');
+    return { descriptionLanguage: '', summary: null };
   }
-  const organisationValue = raw.organisation === undefined ? null : organisation(['organisation'], raw.organisation);
-  const developmentStatus = oneOf(['developmentStatus'], raw.developmentStatus, DEVELOPMENT_STATUSES);
-  const softwareType = oneOf(['softwareType'], raw.softwareType, SOFTWARE_TYPES);
-  const audience = raw.intendedAudience;
-  const scope = isObject(audience) ? list(['intendedAudience', 'scope'], audience.scope, false) : [];
-
-  let descriptionLanguage = '';
-  let summary: string | null = null;
-  if (raw.description === undefined) missing(['description']);
-  else if (!isObject(raw.description) || Object.keys(raw.description).length === 0) {
-    problem(['description'], 'must hold at least one language section');
-  } else {
-    const languages = Object.keys(raw.description);
-    for (const language of languages) {
-      const section = raw.description[language];
-      if (!isObject(section)) problem(['description', language], 'must be a mapping');
-      else if (section.shortDescription === undefined) missing(['description', language, 'shortDescription']);
-    }
-    descriptionLanguage =
-      languages.find((language) => language === 'en') ??
-      languages.find((language) => /^en-/i.test(language)) ??
-      languages[0]!;
-    const section = raw.description[descriptionLanguage];
-    if (isObject(section)) {
-      const short = text_(
-        ['description', descriptionLanguage, 'shortDescription'],
-        section.shortDescription,
-        MAX_SUMMARY_LENGTH,
-        true,
-      );
-      const long =
-        section.longDescription === undefined
-          ? null
-          : text_(['description', descriptionLanguage, 'longDescription'], section.longDescription, 10_000, false);
-      summary = short === null ? null : summaryOf(short, long);
-      if (summary && [...summary].length > MAX_SUMMARY_LENGTH) {
-        problem(
-          ['description', descriptionLanguage, 'longDescription'],
-          `must be at most ${MAX_SUMMARY_LENGTH} characters`,
-        );
-        summary = null;
-      }
-    }
+  const languages = Object.keys(input);
+  for (const language of languages) {
+    const section = input[language];
+    if (!isObject(section)) check.problem(['description', language], 'must be a mapping');
+    else if (section.shortDescription === undefined) check.missing(['description', language, 'shortDescription']);
   }
-
-  let license = '';
-  let deprecatedLicenceIds: string[] = [];
-  const legal = raw.legal;
-  if (legal === undefined) missing(['legal']);
-  else if (!isObject(legal)) problem(['legal'], 'must be a mapping');
-  else if (legal.license === undefined) missing(['legal', 'license']);
-  else {
-    const check = checkLicence(legal.license);
-    if (check.ok) {
-      license = (legal.license as string).trim();
-      deprecatedLicenceIds = check.deprecated;
-    } else problem(['legal', 'license'], check.problem);
+  const descriptionLanguage =
+    languages.find((language) => language === 'en') ??
+    languages.find((language) => /^en-/i.test(language)) ??
+    languages[0]!;
+  const section = input[descriptionLanguage];
+  if (!isObject(section)) return { descriptionLanguage, summary: null };
+  const path = ['description', descriptionLanguage];
+  const short = check.text([...path, 'shortDescription'], section.shortDescription, MAX_SUMMARY_LENGTH, true);
+  const long =
+    section.longDescription === undefined
+      ? null
+      : check.text([...path, 'longDescription'], section.longDescription, 10_000, false);
+  const summary = short === null ? null : summaryOf(short, long);
+  if (summary && [...summary].length > MAX_SUMMARY_LENGTH) {
+    check.problem([...path, 'longDescription'], `must be at most ${MAX_SUMMARY_LENGTH} characters`);
+    return { descriptionLanguage, summary: null };
   }
+  return { descriptionLanguage, summary };
+}
 
-  let maintenanceType = '';
-  if (raw.maintenance === undefined) missing(['maintenance']);
-  else if (!isObject(raw.maintenance)) problem(['maintenance'], 'must be a mapping');
-  else maintenanceType = oneOf(['maintenance', 'type'], raw.maintenance.type, MAINTENANCE_TYPES);
+/** `legal.license`: an SPDX expression; deprecated ids are accepted and reported. */
+function readLegal(check: Checks, legal: unknown): { license: string; deprecatedLicenceIds: string[] } {
+  const none = { license: '', deprecatedLicenceIds: [] };
+  if (legal === undefined) return (check.missing(['legal']), none);
+  if (!isObject(legal)) return (check.problem(['legal'], 'must be a mapping'), none);
+  if (legal.license === undefined) return (check.missing(['legal', 'license']), none);
+  const licence = checkLicence(legal.license);
+  if (!licence.ok) return (check.problem(['legal', 'license'], licence.problem), none);
+  return { license: (legal.license as string).trim(), deprecatedLicenceIds: licence.deprecated };
+}
 
+/** `maintenance.type`, mandatory. */
+function readMaintenance(check: Checks, maintenance: unknown): string {
+  if (maintenance === undefined) return (check.missing(['maintenance']), '');
+  if (!isObject(maintenance)) return (check.problem(['maintenance'], 'must be a mapping'), '');
+  return check.oneOf(['maintenance', 'type'], maintenance.type, MAINTENANCE_TYPES);
+}
+
+/** `localisation`: whether the software is ready for translation, and its languages (both mandatory). */
+function readLocalisation(
+  check: Checks,
+  localisation: unknown,
+): { localisationReady: boolean; availableLanguages: string[] } {
+  const none = { localisationReady: false, availableLanguages: [] };
+  if (localisation === undefined) return (check.missing(['localisation']), none);
+  if (!isObject(localisation)) return (check.problem(['localisation'], 'must be a mapping'), none);
   let localisationReady = false;
-  let availableLanguages: string[] = [];
-  const localisation = raw.localisation;
-  if (localisation === undefined) missing(['localisation']);
-  else if (!isObject(localisation)) problem(['localisation'], 'must be a mapping');
-  else {
-    if (typeof localisation.localisationReady !== 'boolean') {
-      if (localisation.localisationReady === undefined) missing(['localisation', 'localisationReady']);
-      else problem(['localisation', 'localisationReady'], 'must be true or false');
-    } else localisationReady = localisation.localisationReady;
-    availableLanguages = list(['localisation', 'availableLanguages'], localisation.availableLanguages, true);
-  }
-
-  const key = typeof raw.url === 'string' ? raw.url.trim() : typeof raw.name === 'string' ? raw.name : '(no url)';
-  if (problems.length > 0 || name === null || summary === null) return { ok: false, key, problems };
-  return {
-    ok: true,
-    key,
-    document: {
-      version: versionValue,
-      name,
-      url,
-      landingUrl,
-      isBasedOn,
-      softwareVersion,
-      releaseDate,
-      platforms,
-      categories,
-      usedBy,
-      fundedBy,
-      organisation: organisationValue,
-      developmentStatus,
-      softwareType,
-      scope,
-      descriptionLanguage,
-      summary,
-      license,
-      deprecatedLicenceIds,
-      maintenanceType,
-      localisationReady,
-      availableLanguages,
-    },
-  };
+  if (typeof localisation.localisationReady === 'boolean') localisationReady = localisation.localisationReady;
+  else if (localisation.localisationReady === undefined) check.missing(['localisation', 'localisationReady']);
+  else check.problem(['localisation', 'localisationReady'], 'must be true or false');
+  const availableLanguages = check.list(['localisation', 'availableLanguages'], localisation.availableLanguages, true);
+  return { localisationReady, availableLanguages };
 }
 
 /**

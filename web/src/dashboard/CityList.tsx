@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
 import { request, type GraphQLError } from '../graphql';
-import { CITY_LIST, type CityListData } from '../queries';
+import type { CityListQuery } from '../generated/operations';
+import { CITY_LIST } from '../queries';
 import { FORMATS } from '../format';
 import { countText, filterCities } from './cityFilter';
 import { Problems } from './Layout';
 
 const PAGE_SIZE = 100;
 
-type Cities = CityListData['cities'];
+type Cities = CityListQuery['cities'];
 
 interface CityListProps {
   /** What the search box starts with: an unknown city's id, on its 404 page. */
@@ -26,7 +27,7 @@ export function CityList({ initialFilter = '', embedded = false }: CityListProps
   async function load(after: string | null) {
     setLoading(true);
     try {
-      const answer = await request<CityListData>(CITY_LIST, { first: PAGE_SIZE, after });
+      const answer = await request(CITY_LIST, { first: PAGE_SIZE, after });
       setErrors(answer.errors);
       const page = answer.data?.cities;
       if (page) setCities((before) => ({ ...page, nodes: [...(after && before ? before.nodes : []), ...page.nodes] }));

@@ -1,16 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { FORMATS } from '../format';
+import type { CityPageQuery, CityYearQuery, TypedDocumentString } from '../generated/operations';
 import { request, type GraphQLError } from '../graphql';
-import {
-  CITY_PAGE,
-  CITY_YEAR,
-  MONTH_KEYS,
-  cityYearVariables,
-  type CityPageData,
-  type CityYearData,
-  type Named,
-  type SharingFigures,
-} from '../queries';
+import { CITY_PAGE, CITY_YEAR, MONTH_KEYS, cityYearVariables, type Named, type SharingFigures } from '../queries';
 import { CityList } from './CityList';
 import { Figure, Tile } from './Figure';
 import { kindsOf, kindsText, unionOfKinds, type AssetKind } from './kinds';
@@ -21,8 +13,8 @@ import { MonthlyChart, MonthlyTable } from './Monthly';
 import { Sources } from './Sources';
 import { defaultYear, yearFromSearch, yearOptions } from './years';
 
-type City = NonNullable<CityPageData['city']>;
-type Year = NonNullable<CityYearData['city']>;
+type City = NonNullable<CityPageQuery['city']>;
+type Year = NonNullable<CityYearQuery['city']>;
 
 interface Loaded<T> {
   data: T | null;
@@ -30,9 +22,13 @@ interface Loaded<T> {
 }
 
 /** Runs one operation and keeps its data and errors; a network failure becomes an error. */
-async function load<T>(query: string, variables: Record<string, unknown>, signal: AbortSignal): Promise<Loaded<T>> {
+async function load<T, Variables>(
+  document: TypedDocumentString<T, Variables>,
+  variables: Variables,
+  signal: AbortSignal,
+): Promise<Loaded<T>> {
   try {
-    return await request<T>(query, variables, signal);
+    return await request(document, variables, signal);
   } catch (error) {
     if (signal.aborted) throw error;
     return { data: null, errors: [{ message: (error as Error).message }] };
@@ -41,18 +37,18 @@ async function load<T>(query: string, variables: Record<string, unknown>, signal
 
 /** A city's report as a page: who it works with, and one chosen year of sharing and footprint. */
 export function CityPage({ id }: { id: string }) {
-  const [page, setPage] = useState<Loaded<CityPageData> | null>(null);
+  const [page, setPage] = useState<Loaded<CityPageQuery> | null>(null);
   // A year in the URL is kept. Otherwise the page guesses the last complete year, so both
   // requests go out at once, and moves to the newest year with usage if that is another one.
   const chosen = useRef(yearFromSearch(window.location.search) !== null);
   const [year, setYear] = useState<number>(() => yearFromSearch(window.location.search) ?? defaultYear([]));
-  const [figures, setFigures] = useState<(Loaded<CityYearData> & { year: number }) | null>(null);
+  const [figures, setFigures] = useState<(Loaded<CityYearQuery> & { year: number }) | null>(null);
 
   useEffect(() => {
     // Fetch the chart code while the figures are on their way.
     void import('./chart');
     const controller = new AbortController();
-    load<CityPageData>(CITY_PAGE, { id }, controller.signal).then((loaded) => {
+    load(CITY_PAGE, { id }, controller.signal).then((loaded) => {
       setPage(loaded);
       const usage = loaded.data?.city?.annualSharing?.map((annual) => annual.year) ?? [];
       if (!chosen.current && usage.length > 0) setYear(defaultYear(usage));
@@ -62,7 +58,7 @@ export function CityPage({ id }: { id: string }) {
 
   useEffect(() => {
     const controller = new AbortController();
-    load<CityYearData>(CITY_YEAR, cityYearVariables(id, year), controller.signal).then(
+    load(CITY_YEAR, cityYearVariables(id, year), controller.signal).then(
       (loaded) => setFigures({ ...loaded, year }),
       ignoreAbort,
     );
@@ -409,7 +405,12 @@ function Organisations({ city }: { city: City }) {
                 {adaptation.title} <Status status={adaptation.status} />{' '}
                 <span className="muted">
                   of {adaptation.application.name}
-                  {adaptation.adoptedBy.length > 0 && <>, adopted by {list(adaptation.adoptedBy)}</>}
+                  {/* Null when league, which completes the adopting cities, did not answer. */}
+                  {adaptation.adoptedBy === null ? (
+                    <>, adopters not available right now</>
+                  ) : (
+                    adaptation.adoptedBy.length > 0 && <>, adopted by {list(adaptation.adoptedBy)}</>
+                  )}
                 </span>
               </li>
             ))}

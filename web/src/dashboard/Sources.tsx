@@ -1,6 +1,6 @@
-import type { CityPageData } from '../queries';
+import type { CityPageQuery } from '../generated/operations';
 
-type Factors = NonNullable<CityPageData['emissionFactors']>;
+type Factors = NonNullable<CityPageQuery['emissionFactors']>;
 
 interface SourceGroup {
   publication: string;
