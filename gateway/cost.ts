@@ -25,6 +25,7 @@ import {
   parse,
   valueFromASTUntyped,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLNamedType,
@@ -133,8 +134,20 @@ function listSizeOf(model: CostModel, directive: ListSizeDirective | undefined, 
   return directive?.assumedSize ?? model.defaultListSize;
 }
 
+/** True when one of the field's slicing arguments is given by a variable (`first: $n`). */
+function slicedByVariable(node: FieldNode, directive: ListSizeDirective | undefined): boolean {
+  const slicing = directive?.slicingArguments;
+  if (!slicing?.length) return false;
+  return (node.arguments ?? []).some(
+    (argument) => argument.value.kind === Kind.VARIABLE && slicing.includes(argument.name.value),
+  );
+}
+
 /** Walks one operation; each selection set is costed under the sizes its parent handed down. */
 class Estimator {
+  /** Whether a list size came from a variable: only then can another request's variables change the cost. */
+  readVariables = false;
+
   constructor(
     private readonly model: CostModel,
     private readonly fragments: Map<string, FragmentDefinitionNode>,
@@ -162,7 +175,7 @@ class Estimator {
   }
 
   /** Cost of one field: (its weight + its selections) × its list size. */
-  private field(node: import('graphql').FieldNode, parent: GraphQLNamedType, sized: Map<string, number>): number {
+  private field(node: FieldNode, parent: GraphQLNamedType, sized: Map<string, number>): number {
     const name = node.name.value;
     if (name.startsWith('__') || !(isObjectType(parent) || isInterfaceType(parent))) return 0;
     const definition: GraphQLField<unknown, unknown> | undefined = parent.getFields()[name];
@@ -172,6 +185,7 @@ class Estimator {
     const type = getNamedType(definition.type);
     const own = weights.get(coordinate) ?? weights.get(type.name) ?? (isCompositeType(type) ? 1 : 0);
     const directive = listSizes.get(coordinate);
+    if (slicedByVariable(node, directive)) this.readVariables = true;
     const args = getArgumentValues(definition, node, this.variables);
     const size = listSizeOf(this.model, directive, args);
     const childSizes = new Map((directive?.sizedFields ?? []).map((field) => [field, size] as const));
@@ -191,6 +205,22 @@ function operationOf(document: DocumentNode, operationName?: string | null): Ope
 }
 
 /**
+ * Costs that no variable can change (no list sized by a variable), by model, document and
+ * operation name. Apollo Server hands every request with the same query the same parsed
+ * document, so a repeated operation is walked once (measured in docs/benchmarks.md, "Where the
+ * gateway's CPU went"); the entries go with the documents.
+ */
+const fixedCosts = new WeakMap<CostModel, WeakMap<DocumentNode, Map<string, number>>>();
+
+function fixedCostsOf(model: CostModel, document: DocumentNode): Map<string, number> {
+  let byDocument = fixedCosts.get(model);
+  if (!byDocument) fixedCosts.set(model, (byDocument = new WeakMap()));
+  let costs = byDocument.get(document);
+  if (!costs) byDocument.set(document, (costs = new Map()));
+  return costs;
+}
+
+/**
  * The estimated cost of the operation a request runs, with its variables applied; null when
  * the request names no runnable operation or its variables are invalid (execution refuses
  * those itself, before any subgraph is called).
@@ -206,11 +236,16 @@ export function estimateCost(
   if (!operation || !root) return null;
   const values = coercedVariables(model.schema, operation, variables);
   if (!values) return null;
+  const known = fixedCostsOf(model, document);
+  const cached = known.get(operationName ?? '');
+  if (cached !== undefined) return cached;
   const fragments = new Map(
     document.definitions
       .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
       .map((fragment) => [fragment.name.value, fragment]),
   );
   const estimator = new Estimator(model, fragments, values);
-  return OPERATION_COST[operation.operation] + estimator.selectionSet(operation.selectionSet, root, new Map());
+  const cost = OPERATION_COST[operation.operation] + estimator.selectionSet(operation.selectionSet, root, new Map());
+  if (!estimator.readVariables) known.set(operationName ?? '', cost);
+  return cost;
 }
