@@ -134,19 +134,18 @@ function listSizeOf(model: CostModel, directive: ListSizeDirective | undefined, 
   return directive?.assumedSize ?? model.defaultListSize;
 }
 
-/** True when one of the field's slicing arguments is given by a variable (`first: $n`). */
-function slicedByVariable(node: FieldNode, directive: ListSizeDirective | undefined): boolean {
-  const slicing = directive?.slicingArguments;
-  if (!slicing?.length) return false;
-  return (node.arguments ?? []).some(
-    (argument) => argument.value.kind === Kind.VARIABLE && slicing.includes(argument.name.value),
+/** The variables that give the field's slicing arguments (`first: $n`): the only way a variable changes a cost. */
+function slicingVariables(node: FieldNode, directive: ListSizeDirective | undefined): string[] {
+  const slicing = directive?.slicingArguments ?? [];
+  return (node.arguments ?? []).flatMap((argument) =>
+    argument.value.kind === Kind.VARIABLE && slicing.includes(argument.name.value) ? [argument.value.name.value] : [],
   );
 }
 
 /** Walks one operation; each selection set is costed under the sizes its parent handed down. */
 class Estimator {
-  /** Whether a list size came from a variable: only then can another request's variables change the cost. */
-  readVariables = false;
+  /** The variables list sizes came from: another request's values for these (and only these) change the cost. */
+  readonly slicingVariables = new Set<string>();
 
   constructor(
     private readonly model: CostModel,
@@ -185,7 +184,7 @@ class Estimator {
     const type = getNamedType(definition.type);
     const own = weights.get(coordinate) ?? weights.get(type.name) ?? (isCompositeType(type) ? 1 : 0);
     const directive = listSizes.get(coordinate);
-    if (slicedByVariable(node, directive)) this.readVariables = true;
+    for (const variable of slicingVariables(node, directive)) this.slicingVariables.add(variable);
     const args = getArgumentValues(definition, node, this.variables);
     const size = listSizeOf(this.model, directive, args);
     const childSizes = new Map((directive?.sizedFields ?? []).map((field) => [field, size] as const));
@@ -204,20 +203,29 @@ function operationOf(document: DocumentNode, operationName?: string | null): Ope
   return operationName ? operations.find((op) => op.name?.value === operationName) : operations[0];
 }
 
-/**
- * Costs that no variable can change (no list sized by a variable), by model, document and
- * operation name. Apollo Server hands every request with the same query the same parsed
- * document, so a repeated operation is walked once (measured in docs/benchmarks.md, "Where the
- * gateway's CPU went"); the entries go with the documents.
- */
-const fixedCosts = new WeakMap<CostModel, WeakMap<DocumentNode, Map<string, number>>>();
+/** The costs of one operation of one document, by the values of the variables that size its lists. */
+interface KnownCosts {
+  slicingVariables: string[];
+  byValues: Map<string, number>;
+}
 
-function fixedCostsOf(model: CostModel, document: DocumentNode): Map<string, number> {
-  let byDocument = fixedCosts.get(model);
-  if (!byDocument) fixedCosts.set(model, (byDocument = new WeakMap()));
-  let costs = byDocument.get(document);
-  if (!costs) byDocument.set(document, (costs = new Map()));
-  return costs;
+/** Distinct list sizes remembered per operation; past these, a new one is estimated and not kept. */
+const MAX_KNOWN_COSTS = 64;
+
+/**
+ * Costs already estimated, by model, document and operation name. Apollo Server hands every
+ * request with the same query the same parsed document, so a repeated operation is walked once
+ * per set of list sizes (measured in docs/benchmarks.md, "Where the gateway's CPU went"); the
+ * entries go with the documents.
+ */
+const knownCosts = new WeakMap<CostModel, WeakMap<DocumentNode, Map<string, KnownCosts>>>();
+
+function knownCostsOf(model: CostModel, document: DocumentNode): Map<string, KnownCosts> {
+  let byDocument = knownCosts.get(model);
+  if (!byDocument) knownCosts.set(model, (byDocument = new WeakMap()));
+  let byOperation = byDocument.get(document);
+  if (!byOperation) byDocument.set(document, (byOperation = new Map()));
+  return byOperation;
 }
 
 /**
@@ -236,8 +244,11 @@ export function estimateCost(
   if (!operation || !root) return null;
   const values = coercedVariables(model.schema, operation, variables);
   if (!values) return null;
-  const known = fixedCostsOf(model, document);
-  const cached = known.get(operationName ?? '');
+  const byOperation = knownCostsOf(model, document);
+  const operationKey = operationName ?? '';
+  const known = byOperation.get(operationKey);
+  const valuesKey = (names: string[]) => JSON.stringify(names.map((name) => values[name] ?? null));
+  const cached = known?.byValues.get(valuesKey(known.slicingVariables));
   if (cached !== undefined) return cached;
   const fragments = new Map(
     document.definitions
@@ -246,6 +257,8 @@ export function estimateCost(
   );
   const estimator = new Estimator(model, fragments, values);
   const cost = OPERATION_COST[operation.operation] + estimator.selectionSet(operation.selectionSet, root, new Map());
-  if (!estimator.readVariables) known.set(operationName ?? '', cost);
+  const entry = known ?? { slicingVariables: [...estimator.slicingVariables], byValues: new Map() };
+  if (!known) byOperation.set(operationKey, entry);
+  if (entry.byValues.size < MAX_KNOWN_COSTS) entry.byValues.set(valuesKey(entry.slicingVariables), cost);
   return cost;
 }
