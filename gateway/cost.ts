@@ -25,6 +25,7 @@ import {
   parse,
   valueFromASTUntyped,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLNamedType,
@@ -133,8 +134,19 @@ function listSizeOf(model: CostModel, directive: ListSizeDirective | undefined, 
   return directive?.assumedSize ?? model.defaultListSize;
 }
 
+/** The variables that give the field's slicing arguments (`first: $n`): the only way a variable changes a cost. */
+function slicingVariables(node: FieldNode, directive: ListSizeDirective | undefined): string[] {
+  const slicing = directive?.slicingArguments ?? [];
+  return (node.arguments ?? []).flatMap((argument) =>
+    argument.value.kind === Kind.VARIABLE && slicing.includes(argument.name.value) ? [argument.value.name.value] : [],
+  );
+}
+
 /** Walks one operation; each selection set is costed under the sizes its parent handed down. */
 class Estimator {
+  /** The variables list sizes came from: another request's values for these (and only these) change the cost. */
+  readonly slicingVariables = new Set<string>();
+
   constructor(
     private readonly model: CostModel,
     private readonly fragments: Map<string, FragmentDefinitionNode>,
@@ -162,7 +174,7 @@ class Estimator {
   }
 
   /** Cost of one field: (its weight + its selections) × its list size. */
-  private field(node: import('graphql').FieldNode, parent: GraphQLNamedType, sized: Map<string, number>): number {
+  private field(node: FieldNode, parent: GraphQLNamedType, sized: Map<string, number>): number {
     const name = node.name.value;
     if (name.startsWith('__') || !(isObjectType(parent) || isInterfaceType(parent))) return 0;
     const definition: GraphQLField<unknown, unknown> | undefined = parent.getFields()[name];
@@ -172,6 +184,7 @@ class Estimator {
     const type = getNamedType(definition.type);
     const own = weights.get(coordinate) ?? weights.get(type.name) ?? (isCompositeType(type) ? 1 : 0);
     const directive = listSizes.get(coordinate);
+    for (const variable of slicingVariables(node, directive)) this.slicingVariables.add(variable);
     const args = getArgumentValues(definition, node, this.variables);
     const size = listSizeOf(this.model, directive, args);
     const childSizes = new Map((directive?.sizedFields ?? []).map((field) => [field, size] as const));
@@ -190,6 +203,31 @@ function operationOf(document: DocumentNode, operationName?: string | null): Ope
   return operationName ? operations.find((op) => op.name?.value === operationName) : operations[0];
 }
 
+/** The costs of one operation of one document, by the values of the variables that size its lists. */
+interface KnownCosts {
+  slicingVariables: string[];
+  byValues: Map<string, number>;
+}
+
+/** Distinct list sizes remembered per operation; past these, a new one is estimated and not kept. */
+const MAX_KNOWN_COSTS = 64;
+
+/**
+ * Costs already estimated, by model, document and operation name. Apollo Server hands every
+ * request with the same query the same parsed document, so a repeated operation is walked once
+ * per set of list sizes (measured in docs/benchmarks.md, "Where the gateway's CPU went"); the
+ * entries go with the documents.
+ */
+const knownCosts = new WeakMap<CostModel, WeakMap<DocumentNode, Map<string, KnownCosts>>>();
+
+function knownCostsOf(model: CostModel, document: DocumentNode): Map<string, KnownCosts> {
+  let byDocument = knownCosts.get(model);
+  if (!byDocument) knownCosts.set(model, (byDocument = new WeakMap()));
+  let byOperation = byDocument.get(document);
+  if (!byOperation) byDocument.set(document, (byOperation = new Map()));
+  return byOperation;
+}
+
 /**
  * The estimated cost of the operation a request runs, with its variables applied; null when
  * the request names no runnable operation or its variables are invalid (execution refuses
@@ -206,11 +244,21 @@ export function estimateCost(
   if (!operation || !root) return null;
   const values = coercedVariables(model.schema, operation, variables);
   if (!values) return null;
+  const byOperation = knownCostsOf(model, document);
+  const operationKey = operationName ?? '';
+  const known = byOperation.get(operationKey);
+  const valuesKey = (names: string[]) => JSON.stringify(names.map((name) => values[name] ?? null));
+  const cached = known?.byValues.get(valuesKey(known.slicingVariables));
+  if (cached !== undefined) return cached;
   const fragments = new Map(
     document.definitions
       .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
       .map((fragment) => [fragment.name.value, fragment]),
   );
   const estimator = new Estimator(model, fragments, values);
-  return OPERATION_COST[operation.operation] + estimator.selectionSet(operation.selectionSet, root, new Map());
+  const cost = OPERATION_COST[operation.operation] + estimator.selectionSet(operation.selectionSet, root, new Map());
+  const entry = known ?? { slicingVariables: [...estimator.slicingVariables], byValues: new Map() };
+  if (!known) byOperation.set(operationKey, entry);
+  if (entry.byValues.size < MAX_KNOWN_COSTS) entry.byValues.set(valuesKey(entry.slicingVariables), cost);
+  return cost;
 }

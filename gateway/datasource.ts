@@ -1,6 +1,6 @@
 import http from 'node:http';
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import { urlToHttpOptions } from 'node:url';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { ANSWER_BUDGET_HEADER, AnswerTooLargeError } from '../lib/answer-size.js';
 import { DEADLINE_HEADER, deadlineHeaderValue } from '../lib/deadline.js';
@@ -26,6 +26,9 @@ export interface GatewayContext {
   budget?: RequestBudget;
 }
 
+type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
+type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
 interface SubgraphErrorBody {
   errors: { message: string; extensions?: Record<string, unknown> }[];
 }
@@ -42,67 +45,8 @@ export function createSubgraphAgent(): http.Agent {
   return new http.Agent({ keepAlive: true, timeout: 4000, scheduling: 'lifo' });
 }
 
-/**
- * The gateway's connection to one subgraph. It proves itself with the shared secret and
- * forwards the caller's token and request id. Every fetch is bounded in time, so a hung
- * subgraph costs only its own fields, and failures name the subgraph. Each fetch tells the
- * subgraph its deadline (the sooner of the fetch timeout and the operation's deadline) and the
- * answer bytes the operation may still receive, so the subgraph stops when the gateway would
- * stop waiting or reading. A subgraph's own GraphQL error on a 4xx (e.g. a variable of the
- * wrong shape) reaches the client as is, rather than as a bare "400: Bad Request".
- */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    readonly name: string,
-    url: string,
-    private readonly timeoutMs: number,
-    private readonly gatewaySecret: string,
-    agent: http.Agent,
-  ) {
-    super({ url, fetcher: subgraphFetcher(name, timeoutMs, agent) });
-  }
-
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const headers = request.http!.headers;
-    headers.set(GATEWAY_SECRET_HEADER, this.gatewaySecret);
-    if (context.requestId) headers.set('x-request-id', context.requestId);
-    if (context.authorization) headers.set('authorization', context.authorization);
-    const now = Date.now();
-    const deadline = Math.min(now + this.timeoutMs, context.budget?.deadline ?? Infinity);
-    headers.set(DEADLINE_HEADER, deadlineHeaderValue(deadline, now));
-    if (context.budget) headers.set(ANSWER_BUDGET_HEADER, String(Math.max(0, context.budget.answerBytesLeft)));
-  }
-
-  /** Charges the answer to the operation's byte budget before parsing it; past the budget it is refused unparsed. */
-  override async parseBody(
-    response: FetcherResponse,
-    request?: Parameters<RemoteGraphQLDataSource['parseBody']>[1],
-    context?: GatewayContext,
-  ): Promise<object | string> {
-    if (context?.budget && response instanceof AnswerResponse) {
-      context.budget.answerBytesLeft -= response.bytes;
-      if (context.budget.answerBytesLeft < 0) throw this.tooLarge(context.budget.maxAnswerBytes);
-    }
-    return super.parseBody(response, request, context);
-  }
-
-  private tooLarge(limit: number): GraphQLError {
-    const error = new AnswerTooLargeError(limit);
-    return new GraphQLError(error.message, { extensions: { ...error.extensions, serviceName: this.name } });
-  }
-
-  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    const error = await super.errorFromResponse(response);
-    const body = (error.extensions.response as { body?: unknown } | undefined)?.body;
-    if (!isErrorBody(body) || body.errors.length === 0) return error;
-    const [first] = body.errors;
-    return new GraphQLError(first!.message, { extensions: { ...first!.extensions, serviceName: this.name } });
-  }
-}
-
 /** A subgraph's answer, read in full: shared by every request that asked the same question. */
 interface Answer {
-  url: string;
   status: number;
   statusText: string;
   headers: http.IncomingHttpHeaders;
@@ -111,102 +55,149 @@ interface Answer {
   bytes: number;
 }
 
-/** Read-only response headers with the lookups Apollo's data source makes (case-insensitive). */
-class AnswerHeaders implements FetcherHeaders {
-  private readonly map = new Map<string, string>();
-  constructor(headers: http.IncomingHttpHeaders) {
-    for (const [name, value] of Object.entries(headers)) {
-      if (value !== undefined) this.map.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
-  }
-  get = (name: string) => this.map.get(name.toLowerCase()) ?? null;
-  has = (name: string) => this.map.has(name.toLowerCase());
-  set = (name: string, value: string) => void this.map.set(name.toLowerCase(), value);
-  append = (name: string, value: string) => this.set(name, this.has(name) ? `${this.get(name)}, ${value}` : value);
-  delete = (name: string) => void this.map.delete(name.toLowerCase());
-  entries = () => this.map.entries();
-  keys = () => this.map.keys();
-  values = () => this.map.values();
-  [Symbol.iterator] = () => this.map.entries();
-}
-
-/** One consumer's view of an answer: its own headers and its own parse of the body. */
-class AnswerResponse implements FetcherResponse {
-  readonly redirected = false;
-  readonly headers: AnswerHeaders;
-  bodyUsed = false;
-  constructor(private readonly answer: Answer) {
-    this.headers = new AnswerHeaders(answer.headers);
-  }
-  get url() {
-    return this.answer.url;
-  }
-  get bytes() {
-    return this.answer.bytes;
-  }
-  get status() {
-    return this.answer.status;
-  }
-  get statusText() {
-    return this.answer.statusText;
-  }
-  get ok() {
-    return this.answer.status >= 200 && this.answer.status < 300;
-  }
-  async text() {
-    this.bodyUsed = true;
-    return this.answer.body;
-  }
-  async json() {
-    return JSON.parse(await this.text());
-  }
-  async arrayBuffer() {
-    const bytes = Buffer.from(await this.text());
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
-  clone() {
-    return new AnswerResponse(this.answer);
-  }
+/** One subgraph request: its body and headers, and what bounds it (ms to wait, bytes to read). */
+interface Outgoing {
+  body: string;
+  headers: Record<string, string>;
+  waitMs: number;
+  maxBytes: number;
 }
 
 /**
- * A query (never a mutation): the data source sends `{"query":"query ...` or `{"query":"{...`.
+ * The gateway's connection to one subgraph. It proves itself with the shared secret and
+ * forwards the caller's token and request id. Every fetch is bounded in time, so a hung
+ * subgraph costs only its own fields, and failures name the subgraph. Each fetch tells the
+ * subgraph its deadline (the sooner of the fetch timeout and the operation's deadline) and the
+ * answer bytes the operation may still receive, so the subgraph stops when the gateway would
+ * stop waiting or reading. A subgraph's own GraphQL error on a 4xx (e.g. a variable of the
+ * wrong shape) reaches the client as is, rather than as a bare "400: Bad Request".
+ *
+ * It does what Apollo's RemoteGraphQLDataSource does for this graph (POST the operation as
+ * JSON, relay errors, honour the subgraph's Cache-Control) straight on Node's HTTP client:
+ * no fetch-style Request, Headers or Response objects are built for a fetch (measured in
+ * docs/benchmarks.md, "Where the gateway's CPU went").
+ */
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly send: (outgoing: Outgoing) => Promise<Answer>;
+
+  constructor(
+    readonly name: string,
+    private readonly url: string,
+    private readonly timeoutMs: number,
+    private readonly gatewaySecret: string,
+    agent: http.Agent,
+  ) {
+    this.send = subgraphSender(name, url, agent);
+  }
+
+  async process(options: ProcessOptions): Promise<SubgraphResponse> {
+    const { http: _http, ...payload } = options.request;
+    if (!payload.query) throw new Error('Missing query');
+    const context = options.context as Partial<GatewayContext>;
+    const answer = await this.send(this.outgoing(JSON.stringify(payload), context));
+    if (answer.status < 200 || answer.status >= 300) throw this.errorFrom(answer);
+    const { budget } = context;
+    // Charged before parsing: past the budget an answer is refused unparsed.
+    if (budget && (budget.answerBytesLeft -= answer.bytes) < 0) throw this.tooLarge(budget.maxAnswerBytes);
+    const body = parseBody(answer);
+    if (typeof body !== 'object' || body === null)
+      throw new Error(`Expected JSON response body, but received: ${body}`);
+    if ('incomingRequestContext' in options) restrictCachePolicy(options, answer.headers['cache-control']);
+    return body;
+  }
+
+  private outgoing(body: string, context: Partial<GatewayContext>): Outgoing {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      [GATEWAY_SECRET_HEADER]: this.gatewaySecret,
+    };
+    if (context.requestId) headers['x-request-id'] = context.requestId;
+    if (context.authorization) headers.authorization = context.authorization;
+    const now = Date.now();
+    const deadline = Math.min(now + this.timeoutMs, context.budget?.deadline ?? Infinity);
+    const waitMs = deadlineHeaderValue(deadline, now);
+    headers[DEADLINE_HEADER] = waitMs;
+    const maxBytes = context.budget ? Math.max(0, context.budget.answerBytesLeft) : Infinity;
+    if (context.budget) headers[ANSWER_BUDGET_HEADER] = String(maxBytes);
+    return { body, headers, waitMs: Number(waitMs), maxBytes };
+  }
+
+  private tooLarge(limit: number): GraphQLError {
+    const error = new AnswerTooLargeError(limit);
+    return new GraphQLError(error.message, { extensions: { ...error.extensions, serviceName: this.name } });
+  }
+
+  /** A non-2xx answer: the subgraph's own first GraphQL error if it sent one, else its HTTP status. */
+  private errorFrom(answer: Answer): GraphQLError {
+    const body = parseBody(answer);
+    if (isErrorBody(body) && body.errors.length > 0) {
+      const [first] = body.errors;
+      return new GraphQLError(first!.message, { extensions: { ...first!.extensions, serviceName: this.name } });
+    }
+    const { status, statusText } = answer;
+    const code = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : undefined;
+    return new GraphQLError(`${status}: ${statusText}`, {
+      extensions: { response: { url: this.url, status, statusText, body }, ...(code && { code }) },
+    });
+  }
+}
+
+/** A JSON body parsed (each caller its own copy), any other body as text. */
+function parseBody(answer: Answer): unknown {
+  const type = answer.headers['content-type'];
+  const json = type?.startsWith('application/json') || type?.startsWith('application/graphql-response+json');
+  return json ? JSON.parse(answer.body) : answer.body;
+}
+
+/** The subgraph's Cache-Control bounds the whole response's cache policy, as Apollo's data source does. */
+function restrictCachePolicy(options: Extract<ProcessOptions, { incomingRequestContext: unknown }>, header?: string) {
+  const policy = options.incomingRequestContext.overallCachePolicy;
+  if (!policy || !('restrict' in policy)) return;
+  const directives = new Map(
+    (header ?? '').split(',').map((part) => {
+      const [name, value] = part.trim().split(/\s*=\s*/, 2);
+      return [name!, value?.replace(/^"|"$/g, '') ?? true] as const;
+    }),
+  );
+  const maxAge = directives.get('max-age');
+  policy.restrict({
+    maxAge: typeof maxAge === 'string' && /^[0-9]+$/.test(maxAge) ? Number(maxAge) : 0,
+    ...(directives.get('private') === true && { scope: 'PRIVATE' }),
+    ...(directives.get('public') === true && { scope: 'PUBLIC' }),
+  });
+}
+
+/**
+ * A query (never a mutation): the operation's JSON starts `{"query":"query ...` or `{"query":"{...`.
  * Any other shape counts as a write, so a change in that format turns sharing off, not on.
  */
-const isRead = (init: FetcherRequestInit) =>
-  typeof init.body === 'string' && (init.body.startsWith('{"query":"query') || init.body.startsWith('{"query":"{'));
+const isRead = (body: string) => body.startsWith('{"query":"query') || body.startsWith('{"query":"{');
 
 /**
- * Sends subgraph requests over the gateway's keep-alive pool, each bounded by `timeoutMs`.
+ * Sends one subgraph's requests over the gateway's keep-alive pool, each bounded in time.
  * Identical public reads in flight at the same moment (many clients asking for the same city
  * report) go to the subgraph once and share its answer, as Hive Gateway and Apollo Router can
- * deduplicate: same URL, same body, same headers but the request id, and no caller token. The
- * subgraph then logs the first caller's request id only. Each caller parses its own copy.
+ * deduplicate: same subgraph, same body, no caller token (the other headers are the same for
+ * every caller but the request id and budgets, which do not change the answer). The subgraph
+ * then logs the first caller's request id only. Each caller parses its own copy.
  */
-function subgraphFetcher(name: string, timeoutMs: number, agent: http.Agent): Fetcher {
+function subgraphSender(name: string, url: string, agent: http.Agent): (outgoing: Outgoing) => Promise<Answer> {
   const inFlight = new Map<string, Promise<Answer>>();
-  const send = (url: string, init: FetcherRequestInit) => {
-    const limits = fetchLimits(init, timeoutMs);
-    return sendOnce(url, init, limits, Date.now() + limits.timeoutMs, agent, isRead(init)).catch((error: Error) => {
+  // Parsed once: http.request would parse a URL string again for every fetch.
+  const target: http.RequestOptions = { ...urlToHttpOptions(new URL(url)), method: 'POST', agent };
+  const send = (outgoing: Outgoing, read: boolean) =>
+    sendOnce(target, outgoing, Date.now() + outgoing.waitMs, read).catch((error: Error) => {
       throw unavailable(name, error);
     });
-  };
-  return async (url: string, init: FetcherRequestInit = {}) => {
-    // A request's id and budgets differ between callers asking the same question; they do not change the answer.
-    const {
-      'x-request-id': _requestId,
-      [DEADLINE_HEADER]: _deadline,
-      [ANSWER_BUDGET_HEADER]: _budget,
-      ...headers
-    } = init.headers ?? {};
-    if (headers.authorization || !isRead(init)) return new AnswerResponse(await send(url, init));
-    const key = `${url}\n${JSON.stringify(headers)}\n${init.body as string}`;
-    let answer = inFlight.get(key);
+  return (outgoing) => {
+    const read = isRead(outgoing.body);
+    if (outgoing.headers.authorization || !read) return send(outgoing, read);
+    let answer = inFlight.get(outgoing.body);
     if (!answer) {
-      answer = send(url, init).finally(() => inFlight.delete(key));
-      inFlight.set(key, answer);
+      answer = send(outgoing, read).finally(() => inFlight.delete(outgoing.body));
+      inFlight.set(outgoing.body, answer);
     }
-    return new AnswerResponse(await answer);
+    return answer;
   };
 }
 
@@ -240,46 +231,27 @@ class TimeoutError extends Error {}
 /** A subgraph answer cut off at the operation's byte budget. */
 class OversizedError extends Error {}
 
-/** What bounds one fetch: the time the data source stated in its deadline header, and the bytes in its budget header. */
-interface FetchLimits {
-  timeoutMs: number;
-  maxBytes: number;
-}
-
-function fetchLimits(init: FetcherRequestInit, timeoutMs: number): FetchLimits {
-  const stated = (name: string) => Number(init.headers?.[name] ?? NaN);
-  const deadline = stated(DEADLINE_HEADER);
-  const budget = stated(ANSWER_BUDGET_HEADER);
-  return {
-    timeoutMs: Number.isFinite(deadline) ? Math.min(deadline, timeoutMs) : timeoutMs,
-    maxBytes: Number.isFinite(budget) ? budget : Infinity,
-  };
-}
-
 /**
  * One HTTP request and its whole answer, by `deadline`. A read whose reused keep-alive socket
  * the subgraph had just closed is sent once more on a fresh one; a write never is.
  */
 function sendOnce(
-  url: string,
-  init: FetcherRequestInit,
-  limits: FetchLimits,
+  target: http.RequestOptions,
+  outgoing: Outgoing,
   deadline: number,
-  agent: http.Agent,
   retryable: boolean,
 ): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
     let settled = false;
-    const body = init.body ?? '';
-    const request = http.request(url, {
-      method: init.method ?? 'POST',
-      headers: { ...init.headers, 'content-length': String(Buffer.byteLength(body)) },
-      agent,
+    const { body, headers, waitMs, maxBytes } = outgoing;
+    const request = http.request({
+      ...target,
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
     });
     // Settle as a timeout before destroying: the destroy's own errors (a reset) must not pass for the cause.
     const timer = setTimeout(
       () => {
-        fail(new TimeoutError(`no answer within ${limits.timeoutMs} ms`));
+        fail(new TimeoutError(`no answer within ${waitMs} ms`));
         request.destroy();
       },
       Math.max(0, deadline - Date.now()),
@@ -290,9 +262,9 @@ function sendOnce(
       response.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
         chunks.push(chunk);
-        if (bytes <= limits.maxBytes) return;
+        if (bytes <= maxBytes) return;
         // Stop reading (and holding) an answer the operation could not use anyway.
-        fail(new OversizedError(`The answer would be larger than the ${limits.maxBytes} bytes left for it.`));
+        fail(new OversizedError(`The answer would be larger than the ${maxBytes} bytes left for it.`));
         request.destroy();
       });
       response.on('error', fail);
@@ -301,7 +273,6 @@ function sendOnce(
         settled = true;
         clearTimeout(timer);
         resolve({
-          url,
           status: response.statusCode ?? 0,
           statusText: response.statusMessage ?? '',
           headers: response.headers,
@@ -318,7 +289,7 @@ function sendOnce(
       settled = true;
       clearTimeout(timer);
       if (retryable && request.reusedSocket && error.code === 'ECONNRESET') {
-        sendOnce(url, init, limits, deadline, agent, false).then(resolve, reject);
+        sendOnce(target, outgoing, deadline, false).then(resolve, reject);
       } else {
         reject(error);
       }

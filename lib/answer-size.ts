@@ -26,10 +26,15 @@ function scalarBytes(value: unknown): number {
   return 4;
 }
 
+/** JSON size of the punctuation around `count` items: the brackets and the commas between them. */
+const bracketsBytes = (count: number) => (count === 0 ? 2 : count + 1);
+
 /**
  * The JSON size of `value`, counted without recursion (a value nested thousands deep cannot
  * overflow the stack) and only until it exceeds `limit`: the result is exact up to the limit
- * (escapes aside) and some number above it beyond.
+ * (escapes aside) and some number above it beyond. It runs on every answer the gateway sends,
+ * so it walks keys in place rather than building entry arrays (half the time on a
+ * `cities-50` answer).
  */
 export function jsonBytesAtMost(value: unknown, limit: number): number {
   let bytes = 0;
@@ -37,15 +42,19 @@ export function jsonBytesAtMost(value: unknown, limit: number): number {
   while (pending.length > 0 && bytes <= limit) {
     const next = pending.pop();
     if (Array.isArray(next)) {
-      bytes += 2 + Math.max(0, next.length - 1);
+      bytes += bracketsBytes(next.length);
       for (const item of next) pending.push(item);
     } else if (next !== null && typeof next === 'object') {
-      const entries = Object.entries(next).filter(([, item]) => item !== undefined);
-      bytes += 2 + Math.max(0, entries.length - 1);
-      for (const [key, item] of entries) {
+      const record = next as Record<string, unknown>;
+      let fields = 0;
+      for (const key of Object.keys(record)) {
+        const item = record[key];
+        if (item === undefined) continue;
+        fields++;
         bytes += Buffer.byteLength(key) + 3;
         pending.push(item);
       }
+      bytes += bracketsBytes(fields);
     } else {
       bytes += scalarBytes(next);
     }

@@ -111,6 +111,19 @@ describe('estimateCost', () => {
     expect(cost(document, undefined, 'A')).toBe(1);
   });
 
+  it('estimates a repeated document again when a variable sizes a list differently, and still refuses invalid variables', () => {
+    // Apollo Server hands every request with the same query the same parsed document.
+    const sliced = parse('query Q($n: Int, $id: ID!) { city(id: $id) { coops(first: $n) { id } } }');
+    expect(estimateCost(model, sliced, { n: 2, id: 'gent' })).toBe(1 + 2);
+    expect(estimateCost(model, sliced, { n: 50, id: 'gent' })).toBe(1 + 50);
+    expect(estimateCost(model, sliced, { n: 2, id: 'antwerp' })).toBe(1 + 2);
+    expect(estimateCost(model, sliced, { n: 'many', id: 'gent' })).toBeNull();
+    const fixed = parse('query Q($id: ID!) { city(id: $id) { coops(first: 3) { id } } }');
+    expect(estimateCost(model, fixed, { id: 'gent' })).toBe(1 + 3);
+    expect(estimateCost(model, fixed, { id: 'antwerp' })).toBe(1 + 3);
+    expect(estimateCost(model, fixed, {})).toBeNull();
+  });
+
   it('leaves invalid variables to execution (no estimate)', () => {
     expect(cost('query($n: Int!) { city(id: "gent") { coops(first: $n) { id } } }', { n: 'many' })).toBeNull();
   });
