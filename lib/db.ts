@@ -34,6 +34,31 @@ export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOption
   return knex;
 }
 
+/**
+ * The configuration `openDatabase` opened a handle with, so another thread can open its own
+ * connection to the same database (the coop ingest worker); null for an in-memory SQLite
+ * database, which no other connection can reach.
+ */
+export function databaseConfigOf(knex: Knex): DatabaseConfig | null {
+  const { client, connection, searchPath } = knex.client.config as {
+    client: string;
+    connection: string | { filename: string };
+    searchPath?: string[];
+  };
+  if (client === 'pg' && typeof connection === 'string') {
+    return { client: 'pg', connectionString: connection, schema: searchPath?.[0] ?? 'public' };
+  }
+  if (typeof connection === 'object' && connection.filename !== ':memory:') {
+    return { client: 'sqlite', filename: connection.filename };
+  }
+  return null;
+}
+
+/** Counts `count` statements another connection ran on this handle's behalf, as if run here (the `onStatement` metric). */
+export function reportStatements(knex: Knex, count: number): void {
+  for (let i = 0; i < count; i++) knex.emit('query', { sql: null });
+}
+
 function openSqlite(filename: string): Knex {
   if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
   return knexFactory({
