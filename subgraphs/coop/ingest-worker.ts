@@ -101,7 +101,8 @@ function threadFor(database: DatabaseConfig): IngestThread {
     else job.reject(errorOf(reply.error));
   });
   const fail = (error: Error) => {
-    threads.delete(key);
+    // 'error' is followed by 'exit': by then a replacement may hold the key.
+    if (threads.get(key) === thread) threads.delete(key);
     for (const job of thread.pending.values()) job.reject(error);
     thread.pending.clear();
   };
