@@ -9,11 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Redis } from 'ioredis';
-import { SUBGRAPH_NAMES, loadConfig } from '../lib/config.js';
+import { SUBGRAPH_NAMES, loadConfig, type DatabaseConfig } from '../lib/config.js';
 import { GATEWAY_SECRET_HEADER, resolveSecrets } from '../lib/secrets.js';
 import { prepareDatabase } from '../seeds/prepare.js';
 import { cpuNow, load, readCounters, type CpuGroups } from './load.js';
 import { describeMachine } from './machine.js';
+import { describeIngests, startIngests } from './read-during-ingest.js';
 import { USAGE, parseOptions, type BenchOptions, type GatewayKind } from './options.js';
 import { save, table, type BenchRecord, type RunRecord } from './report.js';
 import { scenarios as allScenarios, type Scenario, type Variables } from './scenarios.js';
@@ -283,7 +284,19 @@ async function main(options: BenchOptions): Promise<void> {
     };
     const countersBefore = await readCounters(Object.values(stack.subgraphUrls));
     const cpuBefore = cpuNow(groups);
+    const ingests = scenario.duringIngest
+      ? await startIngests({
+          gatewayUrl: target.urls[0]!,
+          authSecret: settings.secrets.authSecret,
+          city: options.city,
+          coopDatabase,
+        })
+      : undefined;
     const figures = await load({ ...loadOptions, durationSeconds: options.durationSeconds, expectBody });
+    if (ingests) {
+      runNotes.push(describeIngests(await ingests.stop()));
+      log(`    ${runNotes.at(-1)}`);
+    }
     await sleep(300); // let the last answers' SQL be counted
     const cpuAfter = cpuNow(groups);
     const countersAfter = await readCounters(Object.values(stack.subgraphUrls));
@@ -383,6 +396,7 @@ async function main(options: BenchOptions): Promise<void> {
   }
 
   const sources = new Map<string, string>();
+  let coopDatabase: DatabaseConfig | null = null;
 
   try {
     log(`Commons Graph benchmark: ${options.durationSeconds} s per run, ${options.connections} connections`);
@@ -407,6 +421,7 @@ async function main(options: BenchOptions): Promise<void> {
       );
       for (const name of SUBGRAPH_NAMES)
         await prepareDatabase(name, config.subgraphs[name].database, { seed: config.seed });
+      coopDatabase = config.subgraphs.coop.database;
     }
 
     const stack = await startStack(base);

@@ -41,6 +41,8 @@ export interface Scenario {
   cache?: 'cold' | 'warm';
   /** Run again on every extra data set given with --data-dir. */
   atEachScale?: boolean;
+  /** Load the reads while 10,000-event ingests run back to back (bench/read-during-ingest.ts). */
+  duringIngest?: boolean;
 }
 
 /** Date of `days` after 1 January of `year`, ISO 8601. */
@@ -120,6 +122,15 @@ export function scenarios({ city, cities, year }: ScenarioContext): Scenario[] {
       query: CITY_SHARING,
       variables: (n) => ({ id: cities[n % cities.length], from: period.from, to: period.to }),
       atEachScale: true,
+    },
+    // The aggregate's reads again, while a co-op of the same city ingests: compare its p99 with aggregate's.
+    {
+      ...plain,
+      id: 'read-during-ingest',
+      title: `City.sharing for ${year} during 10,000-event ingests`,
+      query: CITY_SHARING,
+      variables: { id: city, from: period.from, to: period.to },
+      duringIngest: true,
     },
     {
       ...cached,

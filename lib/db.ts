@@ -31,7 +31,26 @@ export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOption
       })
     : openSqlite(config.filename);
   if (options.onStatement) knex.on('query', options.onStatement);
+  configurations.set(knex.client, config);
   return knex;
+}
+
+/** The configuration each handle was opened with, by its client (shared by every view of the handle). */
+const configurations = new WeakMap<object, DatabaseConfig>();
+
+/**
+ * The configuration `openDatabase` opened a handle with, so another thread can open its own
+ * connection to the same database (the coop ingest worker); null for an in-memory SQLite
+ * database, which no other connection can reach, or a handle opened elsewhere.
+ */
+export function databaseConfigOf(knex: Knex): DatabaseConfig | null {
+  const config = configurations.get(knex.client);
+  return !config || (config.client === 'sqlite' && config.filename === ':memory:') ? null : config;
+}
+
+/** Counts `count` statements another connection ran on this handle's behalf, as if run here (the `onStatement` metric). */
+export function reportStatements(knex: Knex, count: number): void {
+  for (let i = 0; i < count; i++) knex.emit('query', { sql: null });
 }
 
 function openSqlite(filename: string): Knex {

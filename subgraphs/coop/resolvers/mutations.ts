@@ -1,5 +1,5 @@
 import { requireScope } from '../../../lib/auth.js';
-import { ingestUsage } from '../db/writes.js';
+import { ingestOffThread } from '../ingest-worker.js';
 import type { UsageEventInput } from '../ingest.js';
 import type { MutationResolvers } from '../generated/resolvers.js';
 
@@ -10,9 +10,10 @@ interface IngestUsageArgs {
 
 /** The coop subgraph's writes: each checks the caller's token before anything is read or written. */
 export const mutations: MutationResolvers = {
-  ingestUsage: async (_: unknown, { input }: IngestUsageArgs, { viewer, db, logger }) => {
+  ingestUsage: async (_: unknown, { input }: IngestUsageArgs, { viewer, db, logger, bounds }) => {
     requireScope(viewer, 'coop-operator', input.platformCooperativeId);
-    const outcome = await ingestUsage(db, input.platformCooperativeId, input.events);
+    // On the ingest worker's own connection: public reads go on while the batch is written.
+    const outcome = await ingestOffThread(db, input.platformCooperativeId, input.events, bounds.deadline);
     // Counts only: the events themselves are personal data and stay out of the logs.
     logger.info(
       {
