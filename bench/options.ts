@@ -29,6 +29,8 @@ export interface BenchOptions {
   outDir: string;
   save: boolean;
   cpuProfDir?: string;
+  /** Where to write V8 CPU profiles of the four subgraphs, when set. */
+  subgraphCpuProfDir?: string;
   verbose: boolean;
 }
 
@@ -61,6 +63,8 @@ bench/results/<date>-<label>.json.
   --label NAME         result file label (default: the time of day)
   --out DIR            where results go (default bench/results); --no-save writes nothing
   --cpu-prof DIR       write V8 CPU profiles of the gateways to DIR (see bench/profile-summary.ts)
+  --cpu-prof-subgraphs DIR
+                       write V8 CPU profiles of the four subgraphs to DIR (one file per process)
   --verbose            show what the started processes print
 `;
 
@@ -103,6 +107,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       out: { type: 'string' },
       'no-save': { type: 'boolean' },
       'cpu-prof': { type: 'string' },
+      'cpu-prof-subgraphs': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -145,6 +150,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     outDir: path.resolve(values.out ?? path.join(import.meta.dirname, 'results')),
     save: !values['no-save'],
     cpuProfDir: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined,
+    subgraphCpuProfDir: values['cpu-prof-subgraphs'] ? path.resolve(values['cpu-prof-subgraphs']) : undefined,
     verbose: values.verbose ?? false,
   };
 }

@@ -129,6 +129,7 @@ async function main(options: BenchOptions): Promise<void> {
     logLevel: options.logLevel,
     verbose: options.verbose,
     gatewayNodeArgs: options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [],
+    subgraphCpuProfDir: options.subgraphCpuProfDir,
   };
   if (options.target) {
     // A stack someone started: use the secrets it uses (environment, else DATA_DIR/secrets.json).

@@ -21,6 +21,8 @@ export interface CommonSettings {
   verbose: boolean;
   /** Node flags for the gateways only (e.g. CPU profiling). */
   gatewayNodeArgs: string[];
+  /** Where to write each subgraph's V8 CPU profile (`<name>-<port>.cpuprofile`), when set. */
+  subgraphCpuProfDir?: string;
 }
 
 /** A minimal environment: nothing of the caller's (no stray DATABASE_URL or REDIS_URL) but what Node needs. */
@@ -36,6 +38,11 @@ function baseEnv(settings: CommonSettings): NodeJS.ProcessEnv {
   };
 }
 
+/** Node flags that write a CPU profile named `name` into `dir` on exit; none without a dir. */
+function cpuProfArgs(dir: string | undefined, name: string): string[] {
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `${name}.cpuprofile`] : [];
+}
+
 export type SubgraphUrls = Record<SubgraphName, string>;
 
 /** Starts the four subgraph processes on free ports and waits until each answers /health. */
@@ -48,7 +55,7 @@ export async function startSubgraphs(
     const url = `http://${HOST}:${ports[i]}/graphql`;
     return spawnService({
       name,
-      nodeArgs: ['--import', 'tsx'],
+      nodeArgs: [...cpuProfArgs(settings.subgraphCpuProfDir, `${name}-${ports[i]}`), '--import', 'tsx'],
       entry: `subgraphs/${name}/index.ts`,
       env: {
         ...baseEnv(settings),

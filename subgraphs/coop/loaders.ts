@@ -77,15 +77,13 @@ export function createLoaders(db: Knex, settings: SubgraphSettings) {
     await Promise.all(
       coopsBy(keys, ({ period }) => [periodId(period), period]).map(async ({ group: period, coopIds }) => {
         const cell = cellOf(period);
-        const [totals, hours, cells, assets] = await Promise.all([
-          q.binTotals(db, coopIds, period.from, period.to, k),
-          q.coveredHours(db, coopIds, period.from, period.to, k),
+        const [totals, cells, assets] = await Promise.all([
+          q.periodTotals(db, coopIds, period.from, period.to, k),
           cell ? cellsOfCoop.loadMany(coopIds.map((coopId) => ({ coopId, year: cell.year }))) : null,
           assetsOfCoop.loadMany(coopIds),
         ]);
         coopIds.forEach((coopId, index) => {
           const total = totals.find((row) => row.platform_cooperative_id === coopId);
-          const covered = hours.find((row) => row.platform_cooperative_id === coopId);
           const owned = assets[index];
           if (owned instanceof Error) throw owned;
           const published = cells?.[index];
@@ -97,7 +95,7 @@ export function createLoaders(db: Knex, settings: SubgraphSettings) {
             uses: total?.uses ?? 0,
             memberDays: total?.member_days ?? 0,
             cellMembers: cell && published ? cellValue(published, cell) : 0,
-            hoursInUse: covered?.hours_in_use ?? 0,
+            hoursInUse: total?.hours_in_use ?? 0,
             km: total?.km ?? 0,
             nights: total?.nights ?? 0,
             avoidedKg: total?.avoided_kg ?? 0,

@@ -8,15 +8,35 @@ import type { EmissionFactorRow, ProductionRunRow } from './db/tables.js';
 import { unitEmbodiedKgCO2e } from './footprint.js';
 
 /** Key of `unitEmbodied`: a design priced with one electricity and one freight factor. */
-export const unitEmbodiedKey = (designId: string, electricityFactorId: string, freightFactorId: string): string =>
-  `${designId}|${electricityFactorId}|${freightFactorId}`;
+export interface UnitEmbodiedKey {
+  designId: string;
+  electricityFactorId: string;
+  freightFactorId: string;
+}
 
 /** The `unitEmbodied` key of a run: its design priced with the run's own factors. */
-export const runUnitKey = (run: ProductionRunRow): string =>
-  unitEmbodiedKey(run.design_id, run.electricity_factor_id, run.freight_factor_id);
+export const runUnitKey = (run: ProductionRunRow): UnitEmbodiedKey => ({
+  designId: run.design_id,
+  electricityFactorId: run.electricity_factor_id,
+  freightFactorId: run.freight_factor_id,
+});
 
-/** Key of `embodiedOfCityYear`. City ids are slugs, so `|` cannot occur in them. */
-export const cityYearKey = (cityId: string, year: number): string => `${cityId}|${year}`;
+/** Key of `embodiedOfCityYear` and `estimatedFactorsOfCityYear`: a city in one year. */
+export interface CityYearKey {
+  cityId: string;
+  year: number;
+}
+
+/** The year a run counts in: the year it was completed. */
+const yearOf = (run: ProductionRunRow): number => Number(run.completed_on.slice(0, 4));
+
+/**
+ * Cache identities of the object keys (DataLoader compares keys by identity otherwise). Ids are
+ * slugs, so `|` cannot occur in them; the string never leaves the cache.
+ */
+const unitEmbodiedCacheKey = (key: UnitEmbodiedKey): string =>
+  `${key.designId}|${key.electricityFactorId}|${key.freightFactorId}`;
+const cityYearCacheKey = (key: CityYearKey): string => `${key.cityId}|${key.year}`;
 
 /** One DataLoader set per request: every list, reference and figure below costs one query per batch. */
 export function createLoaders(db: Knex) {
@@ -30,9 +50,12 @@ export function createLoaders(db: Knex) {
     q.billOfMaterialsOfDesigns(db, ids).then((rows) => groupByKeys(ids, rows, (r) => r.design_id)),
   );
 
-  /** Per-unit embodied kg CO2e for one `unitEmbodiedKey`, from the design, its BOM and the factors. */
-  async function computeUnitEmbodied(key: string): Promise<number> {
-    const [designId, electricityFactorId, freightFactorId] = key.split('|') as [string, string, string];
+  /** Per-unit embodied kg CO2e of a design priced with two factors, from the design, its BOM and the factors. */
+  async function computeUnitEmbodied({
+    designId,
+    electricityFactorId,
+    freightFactorId,
+  }: UnitEmbodiedKey): Promise<number> {
     const [design, lines] = await Promise.all([openDesign.load(designId), billOfMaterialsOfDesign.load(designId)]);
     if (!design) throw new Error(`No open design "${designId}".`);
     // Material, electricity and freight factors in one batch, shared with every other key.
@@ -57,27 +80,27 @@ export function createLoaders(db: Knex) {
     );
   }
 
-  const unitEmbodied = new DataLoader((keys: readonly string[]) =>
-    // A missing design or factor fails its own key, not the whole batch.
-    Promise.all(keys.map((key) => computeUnitEmbodied(key).catch((error: Error) => error))),
+  const unitEmbodied = new DataLoader(
+    (keys: readonly UnitEmbodiedKey[]) =>
+      // A missing design or factor fails its own key, not the whole batch.
+      Promise.all(keys.map((key) => computeUnitEmbodied(key).catch((error: Error) => error))),
+    { cacheKeyFn: unitEmbodiedCacheKey },
   );
 
-  /**
-   * Runs delivered to a city in a year, keyed by `cityYearKey`: one query per distinct year
-   * for all cities of the batch.
-   */
-  const runsOfCityYear = new DataLoader(async (keys: readonly string[]) => {
-    const citiesByYear = new Map<number, string[]>();
-    for (const key of keys) {
-      const split = key.lastIndexOf('|');
-      const year = Number(key.slice(split + 1));
-      citiesByYear.set(year, [...(citiesByYear.get(year) ?? []), key.slice(0, split)]);
-    }
-    const runs = (
-      await Promise.all([...citiesByYear].map(([year, cityIds]) => q.productionRunsOfCitiesInYear(db, cityIds, year)))
-    ).flat();
-    return groupByKeys(keys, runs, (run) => cityYearKey(run.city_id, Number(run.completed_on.slice(0, 4))));
-  });
+  /** Runs delivered to a city in a year: one query per distinct year for all cities of the batch. */
+  const runsOfCityYear = new DataLoader(
+    async (keys: readonly CityYearKey[]) => {
+      const citiesByYear = new Map<number, string[]>();
+      for (const { cityId, year } of keys) citiesByYear.set(year, [...(citiesByYear.get(year) ?? []), cityId]);
+      const runs = (
+        await Promise.all([...citiesByYear].map(([year, cityIds]) => q.productionRunsOfCitiesInYear(db, cityIds, year)))
+      ).flat();
+      return groupByKeys(keys.map(cityYearCacheKey), runs, (run) =>
+        cityYearCacheKey({ cityId: run.city_id, year: yearOf(run) }),
+      );
+    },
+    { cacheKeyFn: cityYearCacheKey },
+  );
 
   /**
    * The factors with `estimate` set among those that price the given runs: each run's
@@ -103,7 +126,7 @@ export function createLoaders(db: Knex) {
     emissionFactor,
     openDesign,
     billOfMaterialsOfDesign,
-    /** Embodied kg CO2e of one unit, keyed by `unitEmbodiedKey`. */
+    /** Embodied kg CO2e of one unit of a design priced with two factors. */
     unitEmbodied,
     openCooperative: new DataLoader((ids: readonly string[]) =>
       q.openCooperativesByIds(db, ids).then((rows) => byKeys(ids, rows, (r) => r.id)),
@@ -135,32 +158,38 @@ export function createLoaders(db: Knex) {
       q.runsOfAssets(db, ids).then((rows) => byKeys(ids, rows, (r) => r.asset_id)),
     ),
     /**
-     * Embodied kg CO2e of the runs whose delivery a city confirmed in a year, keyed by `cityYearKey`:
-     * one query per distinct year for all cities of the batch, then the per-unit figures
-     * of every run in one more round of batches.
+     * Embodied kg CO2e of the runs whose delivery a city confirmed in a year: one query per
+     * distinct year for all cities of the batch, then the per-unit figures of every run in one
+     * more round of batches.
      */
-    embodiedOfCityYear: new DataLoader(async (keys: readonly string[]) => {
-      const runs = (await runsOfCityYear.loadMany(keys)).flatMap((found) => {
-        if (found instanceof Error) throw found;
-        return found;
-      });
-      const perUnit = await unitEmbodied.loadMany(runs.map(runUnitKey));
-      const totals = new Map<string, number>();
-      runs.forEach((run, i) => {
-        const figure = perUnit[i];
-        if (figure instanceof Error) throw figure;
-        const key = cityYearKey(run.city_id, Number(run.completed_on.slice(0, 4)));
-        totals.set(key, (totals.get(key) ?? 0) + run.units * figure!);
-      });
-      return keys.map((key) => totals.get(key) ?? 0);
-    }),
-    /** Estimate factors behind `embodiedOfCityYear`, keyed by `cityYearKey`, ordered by id. */
-    estimatedFactorsOfCityYear: new DataLoader(async (keys: readonly string[]) => {
-      const runsPerKey = await runsOfCityYear.loadMany(keys);
-      return Promise.all(
-        runsPerKey.map((runs) => (runs instanceof Error ? Promise.resolve(runs) : estimatedFactorsOfRuns(runs))),
-      );
-    }),
+    embodiedOfCityYear: new DataLoader(
+      async (keys: readonly CityYearKey[]) => {
+        const runs = (await runsOfCityYear.loadMany(keys)).flatMap((found) => {
+          if (found instanceof Error) throw found;
+          return found;
+        });
+        const perUnit = await unitEmbodied.loadMany(runs.map(runUnitKey));
+        const totals = new Map<string, number>();
+        runs.forEach((run, i) => {
+          const figure = perUnit[i];
+          if (figure instanceof Error) throw figure;
+          const key = cityYearCacheKey({ cityId: run.city_id, year: yearOf(run) });
+          totals.set(key, (totals.get(key) ?? 0) + run.units * figure!);
+        });
+        return keys.map((key) => totals.get(cityYearCacheKey(key)) ?? 0);
+      },
+      { cacheKeyFn: cityYearCacheKey },
+    ),
+    /** Estimate factors behind `embodiedOfCityYear`, ordered by id. */
+    estimatedFactorsOfCityYear: new DataLoader(
+      async (keys: readonly CityYearKey[]) => {
+        const runsPerKey = await runsOfCityYear.loadMany(keys);
+        return Promise.all(
+          runsPerKey.map((runs) => (runs instanceof Error ? Promise.resolve(runs) : estimatedFactorsOfRuns(runs))),
+        );
+      },
+      { cacheKeyFn: cityYearCacheKey },
+    ),
   };
 }
 

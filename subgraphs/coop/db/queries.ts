@@ -44,10 +44,10 @@ export function assetsOfPlatformCooperatives(db: Knex, coopIds: readonly string[
 }
 
 /**
- * Per co-op sums over the visible bins (≥ k members) of a period; hidden bins are never read into
- * a figure. Hours in use are not here: they are attributed by coverage (`coveredHours`).
+ * Per co-op figures of a period: sums over its visible bins (≥ k members; hidden bins are never
+ * read into a figure) and its hours in use, attributed by coverage (see `coveredHourSums`).
  */
-export interface BinTotalsRow {
+export interface PeriodTotalsRow {
   platform_cooperative_id: string;
   visible_bins: number;
   uses: number;
@@ -55,58 +55,74 @@ export interface BinTotalsRow {
   km: number;
   nights: number;
   avoided_kg: number;
+  hours_in_use: number;
 }
 
-export async function binTotals(
-  db: Knex,
-  coopIds: readonly string[],
-  from: string,
-  to: string,
-  k: number,
-): Promise<BinTotalsRow[]> {
-  const rows = await db('usage_bins')
+/** The visible bins' sums of a period per co-op, with no hours (`PeriodTotalsRow`'s columns, in order). */
+function visibleBinSums(db: Knex, coopIds: readonly string[], from: string, to: string, k: number) {
+  return db('usage_bins')
     .select('platform_cooperative_id')
     .count({ visible_bins: '*' })
     .sum({ uses: 'uses', member_days: 'members', km: 'km', nights: 'nights', avoided_kg: 'avoided_kg' })
+    .select(db.raw('0 as hours_in_use'))
     .whereIn('platform_cooperative_id', coopIds)
     .whereBetween('day', [from, to])
     .where('members', '>=', k)
     .groupBy('platform_cooperative_id');
-  return (rows as Record<string, unknown>[]).map(numeric) as unknown as BinTotalsRow[];
-}
-
-/** Per co-op hours in use within a period, by coverage (see `coveredHours`). */
-export interface CoveredHoursRow {
-  platform_cooperative_id: string;
-  hours_in_use: number;
 }
 
 /**
- * Hours in use of a period per co-op: the hours, within the period's UTC days, of the uses
- * started in a visible bin (≥ k members), wherever that bin lies. Reads the coverage rollup
- * (`usage_hours`, one row per co-op, start day and covered day) joined to the start day's bin,
- * so a hidden bin's uses never enter, and the hours of a multi-day use are split exactly
- * where a period is cut. An asset is in one use at a time, so a period's hours never exceed
- * its asset-hours.
+ * Hours in use of a period per co-op, with zero for every other column: the hours, within the
+ * period's UTC days, of the uses started in a visible bin (≥ k members), wherever that bin lies.
+ * Reads the coverage rollup (`usage_hours`, one row per co-op, start day and covered day) joined
+ * to the start day's bin, so a hidden bin's uses never enter, and the hours of a multi-day use
+ * are split exactly where a period is cut. An asset is in one use at a time, so a period's hours
+ * never exceed its asset-hours.
  */
-export async function coveredHours(
-  db: Knex,
-  coopIds: readonly string[],
-  from: string,
-  to: string,
-  k: number,
-): Promise<CoveredHoursRow[]> {
-  const rows = await db('usage_hours as h')
+function coveredHourSums(db: Knex, coopIds: readonly string[], from: string, to: string, k: number) {
+  return db('usage_hours as h')
     .join('usage_bins as b', (on) =>
       on.on('b.platform_cooperative_id', 'h.platform_cooperative_id').andOn('b.day', 'h.start_day'),
     )
     .select('h.platform_cooperative_id')
+    .select(db.raw('0 as visible_bins, 0 as uses, 0 as member_days, 0 as km, 0 as nights, 0 as avoided_kg'))
     .sum({ hours_in_use: 'h.hours' })
     .whereIn('h.platform_cooperative_id', coopIds)
     .whereBetween('h.covered_day', [from, to])
     .where('b.members', '>=', k)
     .groupBy('h.platform_cooperative_id');
-  return (rows as Record<string, unknown>[]).map(numeric) as unknown as CoveredHoursRow[];
+}
+
+/**
+ * A period's figures per co-op in one statement: the visible bins' sums and the covered hours,
+ * each grouped on its own, then added up (a co-op may have hours without a visible bin in the
+ * period, from a use started before it). Each figure is one sum plus zero, so it is the same
+ * number either part alone gives.
+ */
+export async function periodTotals(
+  db: Knex,
+  coopIds: readonly string[],
+  from: string,
+  to: string,
+  k: number,
+): Promise<PeriodTotalsRow[]> {
+  const parts = db
+    .queryBuilder()
+    .unionAll([visibleBinSums(db, coopIds, from, to, k), coveredHourSums(db, coopIds, from, to, k)]);
+  const rows = await db
+    .from(parts.as('parts'))
+    .select('platform_cooperative_id')
+    .sum({
+      visible_bins: 'visible_bins',
+      uses: 'uses',
+      member_days: 'member_days',
+      km: 'km',
+      nights: 'nights',
+      avoided_kg: 'avoided_kg',
+      hours_in_use: 'hours_in_use',
+    })
+    .groupBy('platform_cooperative_id');
+  return (rows as Record<string, unknown>[]).map(numeric) as unknown as PeriodTotalsRow[];
 }
 
 /** The months of a year as they appear in a day (YYYY-MM-DD): the suffixes of the member-year columns. */
@@ -311,7 +327,7 @@ const COVERAGE = {
 };
 
 /**
- * Recomputes the coverage rollup (see `coveredHours`) of the given co-ops from the raw events:
+ * Recomputes the coverage rollup (see `coveredHourSums`) of the given co-ops from the raw events:
  * all their uses, or those started on the given days (the rows are keyed by start day, so they
  * are exactly the rows of the bins `rebuildBins` rebuilds). Two statements per list of up to
  * 500 days: one to clear, one to walk the uses.

@@ -17,7 +17,7 @@ import {
   kgCO2ePerPassengerKm,
   lineKgCO2e,
 } from '../footprint.js';
-import { cityYearKey, runUnitKey, unitEmbodiedKey, type ProductionLoaders } from '../loaders.js';
+import { runUnitKey, type ProductionLoaders } from '../loaders.js';
 import { recordProductionRun, type RecordProductionRunInput } from '../record-run.js';
 import type { CityFootprint } from './parents.js';
 import { decideAssetOrigin, decideDelivery, type Decision } from '../consent.js';
@@ -123,9 +123,11 @@ export const resolvers: Resolvers = {
     massKg: async (design, _, { loaders }) =>
       designMassKg((await loaders.billOfMaterialsOfDesign.load(design.id)).map((line) => ({ massKg: line.mass_kg }))),
     embodiedKgCO2e: (design, _, { loaders }) =>
-      loaders.unitEmbodied.load(
-        unitEmbodiedKey(design.id, REFERENCE_ELECTRICITY_FACTOR_ID, REFERENCE_FREIGHT_FACTOR_ID),
-      ),
+      loaders.unitEmbodied.load({
+        designId: design.id,
+        electricityFactorId: REFERENCE_ELECTRICITY_FACTOR_ID,
+        freightFactorId: REFERENCE_FREIGHT_FACTOR_ID,
+      }),
     builtBy: (design, _, { loaders }) => loaders.buildersOfDesign.load(design.id),
   },
   BillOfMaterialsLine: {
@@ -178,7 +180,7 @@ export const resolvers: Resolvers = {
   },
   Footprint: {
     estimatedFactors: (figure, _, { loaders }) =>
-      loaders.estimatedFactorsOfCityYear.load(cityYearKey(figure.cityId, figure.year)),
+      loaders.estimatedFactorsOfCityYear.load({ cityId: figure.cityId, year: figure.year }),
   },
   City: {
     // The league owns cities; the representation already carries what `footprint` @requires.
@@ -188,7 +190,7 @@ export const resolvers: Resolvers = {
       if (!isFootprintYear(year)) {
         throw new BadInputError('year', `must be an integer from ${MIN_YEAR} to ${MAX_YEAR}, got ${year}.`);
       }
-      const embodiedKgCO2e = await loaders.embodiedOfCityYear.load(cityYearKey(city.id, year));
+      const embodiedKgCO2e = await loaders.embodiedOfCityYear.load({ cityId: city.id, year });
       const figure = footprint({
         year,
         embodiedKgCO2e,

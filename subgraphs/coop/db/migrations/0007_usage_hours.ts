@@ -1,5 +1,5 @@
 /**
- * The coverage rollup behind `hoursInUse` and `utilizationRate` (see `coveredHours` in
+ * The coverage rollup behind `hoursInUse` and `utilizationRate` (see `coveredHourSums` in
  * ../queries.ts): one row per co-op, start day and UTC day a use covers, holding the hours of
  * that co-op's uses started that day which fall within the covered day. A multi-day use (a
  * stay, a tool loan) is binned whole on its start day for every other figure, but its hours
