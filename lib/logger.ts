@@ -28,9 +28,16 @@ function isRoutineRequest(args: unknown[]): boolean {
   return (fields.status ?? 500) < 400 && (fields.ms ?? Infinity) < SLOW_REQUEST_MS;
 }
 
-/** Sends routine request lines logged at info to debug instead. */
-function routineRequestsAtDebug(this: Logger, args: Parameters<LogFn>, method: LogFn, level: number): void {
-  if (level === pino.levels.values.info && isRoutineRequest(args)) return this.debug(...args);
+/** Apollo's start-up notes, the same in every process at every start: nothing to act on. */
+const APOLLO_CHATTER = [/^Enabling inline tracing/, /^Gateway successfully loaded schema/];
+
+const isApolloChatter = (args: unknown[]): boolean =>
+  typeof args[0] === 'string' && APOLLO_CHATTER.some((pattern) => pattern.test(args[0] as string));
+
+/** Sends routine request lines and Apollo's start-up notes logged at info to debug instead. */
+function routineAtDebug(this: Logger, args: Parameters<LogFn>, method: LogFn, level: number): void {
+  if (level === pino.levels.values.info && (isRoutineRequest(args) || isApolloChatter(args)))
+    return this.debug(...args);
   return method.apply(this, args);
 }
 
@@ -47,5 +54,5 @@ export function createLogger(service: string, level: string = 'info', options: L
     singleLine: true,
     destination,
   });
-  return pino({ ...settings, hooks: { logMethod: routineRequestsAtDebug } }, pretty);
+  return pino({ ...settings, hooks: { logMethod: routineAtDebug } }, pretty);
 }
