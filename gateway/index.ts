@@ -4,11 +4,12 @@ import { loadConfig } from '../lib/config.js';
 import { close, listen } from '../lib/http.js';
 import { createLogger } from '../lib/logger.js';
 import { createMetrics } from '../lib/metrics.js';
+import { stopOnSignals } from '../lib/run-subgraph.js';
 import { resolveSecrets } from '../lib/secrets.js';
 import { createGateway } from './server.js';
 
 const config = loadConfig();
-const logger = createLogger('gateway', config.logLevel);
+const logger = createLogger('gateway', config.logLevel, { development: config.env === 'development' });
 const gateway = await createGateway({
   supergraphSdl: fs.readFileSync(config.gateway.supergraphPath, 'utf8'),
   subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, config.subgraphs[name].url])) as Record<
@@ -29,14 +30,5 @@ const gateway = await createGateway({
   catalog: config.catalog,
 });
 const port = await listen(gateway.server, config.gateway.port, config.host);
+stopOnSignals(logger, () => Promise.all([close(gateway.server), gateway.stop()]));
 logger.info({ url: `http://${config.host}:${port}/graphql` }, 'gateway ready');
-
-function shutdown(signal: string) {
-  logger.info({ signal }, 'stopping');
-  Promise.all([close(gateway.server), gateway.stop()]).then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-}
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);

@@ -21,7 +21,10 @@ export interface RequestHandler {
   path: string | RegExp;
   /** Methods served (default GET and HEAD); others are answered 405 with Allow. */
   methods?: readonly string[];
-  /** The route's label in metrics and logs. */
+  /**
+   * A short name of the route for readers of its table. Metrics and logs label a request with
+   * `routeLabel` (the path template) instead, so every service follows one naming scheme.
+   */
   label: string;
   /** Narrows the route to some requests (browsers navigating to /graphql); the others go on to the next route. */
   when?: (req: http.IncomingMessage, match: RouteMatch) => boolean;
@@ -67,6 +70,21 @@ export function normaliseTarget(target: string): Target | null {
   return { path: `/${segments.join('/')}`, search };
 }
 
+/**
+ * The label of a route in metrics and logs: its path template. An exact route is its path
+ * (`/graphql`, `/catalog.ttl`); a pattern route is the literal start of its pattern followed by
+ * `*` (`/cities/*`, `/gbfs/*`, `/data/*`), so one scheme names them all and the label set stays
+ * small whatever paths clients ask for.
+ */
+export function routeLabel(route: Pick<RequestHandler, 'path'>): string {
+  if (typeof route.path === 'string') return route.path;
+  const source = route.path.source.replace(/^\^/, '');
+  let literal = /^(?:\\[/.-]|[A-Za-z0-9/_-])*/.exec(source)![0];
+  // A quantifier after the literal start makes its last character optional: not part of the template.
+  if (/^[?*+{]/.test(source.slice(literal.length))) literal = literal.replace(/(?:\\.|.)$/, '');
+  return `${literal.replace(/\\(.)/g, '$1')}*`;
+}
+
 /** The route's groups when it matches `path`, else null. */
 function paramsOf(route: RequestHandler, path: string): readonly string[] | null {
   if (typeof route.path === 'string') return route.path === path ? [] : null;
@@ -97,7 +115,7 @@ export function findRoute(table: readonly RequestHandler[], req: http.IncomingMe
 }
 
 /**
- * Serves a request from a table: the matching route's label once it has answered, a 405 (label
+ * Serves a request from a table: the matching route's `routeLabel` once it has answered, a 405 (label
  * `method`) for a declared path asked with another method, or null, having written nothing, when
  * no route has the path (or the target cannot name one).
  */
@@ -118,5 +136,5 @@ export async function dispatch(
     return 'method';
   }
   await found.route.serve(req, res, found.match);
-  return found.route.label;
+  return routeLabel(found.route);
 }

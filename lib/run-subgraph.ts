@@ -14,6 +14,8 @@ export interface StartSubgraphOptions {
   settings: SubgraphSettings;
   secrets: Secrets;
   logLevel?: string;
+  /** Readable log lines, routine requests at debug (development); JSON otherwise. */
+  developmentLogs?: boolean;
   includeStacktrace?: boolean;
 }
 
@@ -36,7 +38,7 @@ export async function startSubgraph<Loaders>(
   options: StartSubgraphOptions,
 ): Promise<RunningSubgraph> {
   const { name } = definition;
-  const logger = createLogger(name, options.logLevel);
+  const logger = createLogger(name, options.logLevel, { development: options.developmentLogs });
   const metrics = createMetrics(name);
   const db = openDatabase(options.database, { onStatement: () => metrics.sqlStatements.inc({ subgraph: name }) });
   await migrateToLatest(db, name, definition.migrations, options.database);
@@ -83,19 +85,37 @@ export async function runSubgraph<Loaders>(definition: SubgraphDefinition<Loader
     },
     secrets: resolveSecrets(config),
     logLevel: config.logLevel,
+    developmentLogs: config.env === 'development',
     includeStacktrace: config.env === 'development',
   });
+  stopOnSignals(running.logger, running.stop);
   running.logger.info({ url: running.url }, `${definition.name} subgraph ready`);
+}
+
+/**
+ * Stops the process once on the first SIGINT or SIGTERM: logs "stopping" once, runs `stop`,
+ * exits 0 (1 if the stop failed). A second signal while stopping is ignored. Call it once the
+ * service has started (after Apollo Server has installed its own handlers, which it replaces).
+ */
+export function stopOnSignals(logger: Logger, stop: () => Promise<unknown>): void {
+  let stopping = false;
   const shutdown = (signal: string) => {
-    running.logger.info({ signal }, 'stopping');
-    running.stop().then(
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        running.logger.error({ err: error }, 'unclean stop');
+        logger.error({ err: error }, 'unclean stop');
         process.exit(1);
       },
     );
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    // Apollo Server installs its own handlers (stop, then re-raise the signal), and so does
+    // tsx; with them the process either dies mid-stop or waits on Apollo's re-raise forever.
+    // This process's stop is this one: the only handler.
+    process.removeAllListeners(signal);
+    process.on(signal, shutdown);
+  }
 }

@@ -41,14 +41,17 @@ async function prepareAll(): Promise<boolean> {
   return firstStart;
 }
 
-const children: ChildProcess[] = [];
+const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;
 
 function run(name: string, entry: string): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
-    env: process.env,
+    // Colours in the children's readable logs when this terminal shows them.
+    env: process.stdout.isTTY ? { ...process.env, FORCE_COLOR: '1' } : process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: Ctrl-C reaches only this launcher, which stops each child once.
+    detached: true,
   });
   for (const stream of [child.stdout!, child.stderr!]) {
     readline.createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${line}`));
@@ -59,20 +62,25 @@ function run(name: string, entry: string): ChildProcess {
       stop(1);
     }
   });
-  children.push(child);
+  children.push({ name, child });
   return child;
 }
 
 function stop(exitCode: number): void {
   if (stopping) return;
   stopping = true;
-  const exits = children
-    .filter((child) => child.exitCode === null && child.signalCode === null)
-    .map((child) => new Promise((resolve) => child.once('exit', resolve)));
-  for (const child of children) child.kill('SIGTERM');
-  const force = setTimeout(() => children.forEach((child) => child.kill('SIGKILL')), 5000);
+  const running = children
+    .map(({ child }) => child)
+    .filter((child) => child.exitCode === null && child.signalCode === null);
+  const exits = running.map((child) => new Promise((resolve) => child.once('exit', resolve)));
+  for (const child of running) child.kill('SIGTERM');
+  const force = setTimeout(() => running.forEach((child) => child.kill('SIGKILL')), 5000);
   Promise.all(exits).then(() => {
     clearTimeout(force);
+    const unclean = children
+      .filter(({ child }) => child.exitCode !== 0)
+      .map(({ name, child }) => `${name} (${child.signalCode ?? `code ${child.exitCode}`})`);
+    console.log(unclean.length === 0 ? 'Stopped.' : `Stopped; not cleanly: ${unclean.join(', ')}.`);
     process.exit(exitCode);
   });
 }
@@ -85,6 +93,14 @@ function residentMiB(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/** One line per process with its resident memory, and the total. */
+function residentMemory(): string {
+  const lines = children.map(({ name, child }) => ({ name, mib: residentMiB(child.pid) }));
+  const total = lines.reduce((sum, line) => sum + line.mib, 0);
+  const each = lines.map(({ name, mib }) => `${name} ${mib.toFixed(0)}`).join(', ');
+  return `  resident memory (MiB): ${each}; ${total.toFixed(0)} in total`;
 }
 
 async function waitUntilReady(url: string, timeoutMs: number): Promise<Record<string, unknown>> {
@@ -119,8 +135,10 @@ function whereDatabasesAre(): string {
   return distinct.join(', ');
 }
 
-process.once('SIGINT', () => stop(0));
-process.once('SIGTERM', () => stop(0));
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+// The children run in their own process groups; never leave them behind if this one dies.
+process.once('exit', () => children.forEach(({ child }) => child.exitCode === null && child.kill('SIGTERM')));
 
 console.log(`Commons Graph: preparing databases: ${whereDatabasesAre()}`);
 const firstStart = await prepareAll();
@@ -138,10 +156,9 @@ try {
   console.error((error as Error).message);
   stop(1);
 }
-const rss = children.reduce((sum, child) => sum + residentMiB(child.pid), 0);
 console.log(`
 Commons Graph is up (${firstStart ? 'first start, databases seeded' : 'later start, data reused'}) in ${seconds(performance.now() - started)}.
-  five processes, ${rss.toFixed(0)} MiB resident in total
+${residentMemory()}
 
   Dashboard ${base}/           GraphiQL (in a browser) ${base}/graphql
   GraphQL   ${base}/graphql

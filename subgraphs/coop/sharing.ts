@@ -156,6 +156,14 @@ export function addParts(period: Period, parts: readonly SharingParts[]): Sharin
   return total;
 }
 
+/**
+ * Sums of floating-point columns (km, kg CO2e, hours) rounded to 3 decimals (metres, grams):
+ * SQLite sums doubles with compensated summation and PostgreSQL without, and each engine
+ * computes the daily bins' kg itself, so the raw sums differ in their last bits (47057.3
+ * against 47057.30000000007); rounded well above that noise, both engines publish the same figure.
+ */
+export const cleanSum = (value: number): number => Math.round(value * 1000) / 1000;
+
 const ratio = (numerator: number, denominator: number) => (denominator > 0 ? numerator / denominator : null);
 
 /**
@@ -172,7 +180,7 @@ export function toStats(parts: SharingParts, k: number): SharingStats {
   const suppressed = parts.visibleBins === 0;
   const shown = <T>(value: T): T | null => (suppressed ? null : value);
   // Every visible use covers its start day for some hours, so with a visible bin hours are > 0.
-  const hoursInUse = parts.hoursInUse > 0 ? parts.hoursInUse : null;
+  const hoursInUse = parts.hoursInUse > 0 ? cleanSum(parts.hoursInUse) : null;
   const members = !suppressed && cellOf(parts.period) && parts.cellMembers >= k ? parts.cellMembers : null;
   return {
     period: parts.period,
@@ -184,9 +192,9 @@ export function toStats(parts: SharingParts, k: number): SharingStats {
     hoursInUse,
     utilizationRate: hoursInUse === null ? null : ratio(hoursInUse, parts.assetHours),
     usersPerAsset: members === null ? null : ratio(members, parts.assets),
-    kmShared: shown(parts.km),
+    kmShared: shown(cleanSum(parts.km)),
     nightsShared: shown(parts.nights),
-    avoidedKgCO2e: shown(parts.avoidedKg),
+    avoidedKgCO2e: shown(cleanSum(parts.avoidedKg)),
     suppressed,
     suppressionThreshold: k,
     methodology: SHARING_METHODOLOGY,

@@ -87,7 +87,7 @@ describe('the hand-written MDS 1.2 payload (test/interop/fixtures/mds/trips-1.2.
       const reason = EXPECTED[index]![2];
       if (reason) expect(record.reason).toMatch(reason);
     });
-    expect(report!.notes).toEqual(['registered 4 shared assets for MDS devices', 'rebuilt the bins of 1 days']);
+    expect(report!.notes).toEqual(['registered 4 shared assets for MDS devices', 'rebuilt the bins of 1 day']);
 
     const db = open(databases.coop);
     try {

@@ -181,7 +181,8 @@ export async function importMdsTrips(
     if (registeredCount > 0) notes.push(`registered ${registeredCount} shared assets for MDS devices`);
 
     await assignRiders(trx, platformCooperativeId, [...touchedDays].sort());
-    if (touchedDays.size > 0) notes.push(`rebuilt the bins of ${touchedDays.size} days`);
+    if (touchedDays.size > 0)
+      notes.push(`rebuilt the bins of ${touchedDays.size} ${touchedDays.size === 1 ? 'day' : 'days'}`);
   });
   return { records, notes };
 }

@@ -7,7 +7,7 @@ import type { Resolvers } from '../generated/resolvers.js';
 import * as q from '../db/queries.js';
 import { gbfsFeedPath, missingForGbfs3 } from '../interop/gbfs-export.js';
 import type { CoopLoaders } from '../loaders.js';
-import { addParts, toStats, type Period } from '../sharing.js';
+import { addParts, cleanSum, toStats, type Period } from '../sharing.js';
 import { mutations } from './mutations.js';
 
 type IdArgs = { id: string };
@@ -122,7 +122,9 @@ export const resolvers: Resolvers = {
       for (const rows of perCoop) {
         for (const row of rows) years.set(row.year, (years.get(row.year) ?? 0) + row.avoided_kg);
       }
-      return [...years].sort(([a], [b]) => a - b).map(([year, avoidedKgCO2e]) => ({ year, avoidedKgCO2e }));
+      return [...years]
+        .sort(([a], [b]) => a - b)
+        .map(([year, avoidedKg]) => ({ year, avoidedKgCO2e: cleanSum(avoidedKg) }));
     },
   },
   CommonsApplication: {
