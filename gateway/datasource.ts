@@ -114,7 +114,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (context.requestId) headers['x-request-id'] = context.requestId;
     if (context.authorization) headers.authorization = context.authorization;
     const now = Date.now();
-    const deadline = Math.min(now + this.timeoutMs, context.budget?.deadline ?? Infinity);
+    const deadline = fetchDeadline(body, now, this.timeoutMs, context.budget?.deadline);
     const waitMs = deadlineHeaderValue(deadline, now);
     headers[DEADLINE_HEADER] = waitMs;
     const maxBytes = context.budget ? Math.max(0, context.budget.answerBytesLeft) : Infinity;
@@ -165,6 +165,18 @@ function restrictCachePolicy(options: Extract<ProcessOptions, { incomingRequestC
     ...(directives.get('private') === true && { scope: 'PRIVATE' }),
     ...(directives.get('public') === true && { scope: 'PUBLIC' }),
   });
+}
+
+/**
+ * When the gateway stops waiting for one fetch. A read waits the fetch timeout (a hung subgraph
+ * costs only its own fields), bounded by the operation's deadline. A write waits for the
+ * operation's deadline, which the subgraph is told and stops at: a write given up on at the
+ * fetch timeout still commits in the subgraph (a 10,000-event ingest on a loaded coop can take
+ * longer than 5 s), and its caller would be told "unavailable" for a write that happened.
+ */
+export function fetchDeadline(body: string, now: number, timeoutMs: number, operationDeadline?: number): number {
+  if (operationDeadline !== undefined && !isRead(body)) return operationDeadline;
+  return Math.min(now + timeoutMs, operationDeadline ?? Infinity);
 }
 
 /**

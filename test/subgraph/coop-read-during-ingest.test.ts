@@ -10,9 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SharedAssetRow } from '../../subgraphs/coop/db/tables.js';
-import type { UsageEventInput } from '../../subgraphs/coop/ingest.js';
-import { USAGE_TO } from '../../seeds/world.js';
+import { freshUses } from '../fresh-uses.js';
 import {
   bearer,
   copyTemplate,
@@ -46,28 +44,7 @@ describe('reads during an ingest, on SQLite', () => {
   });
 
   it('answers public reads while an ingest waits to commit, then stores the whole batch', async () => {
-    // A vehicle in service after the seed's usage year, when nothing is stored yet.
-    const day = `${USAGE_TO.slice(0, 4)}-12-31`;
-    const asset = await sg
-      .db<SharedAssetRow>('shared_assets')
-      .where('commissioned_on', '<=', day)
-      .whereNull('decommissioned_on')
-      .orderBy('id')
-      .first();
-    expect(asset).toBeDefined();
-    const coopId = asset!.platform_cooperative_id;
-    // After the asset's last stored use (a stay may run into the next year), on the minute.
-    const last = await sg.db('usage_events').where('asset_id', asset!.id).max({ end: 'ended_at' }).first();
-    const from = Math.ceil(Date.parse(String(last?.end ?? `${day}T23:59:00Z`)) / 60_000) * 60_000 + 60_000;
-    const events: UsageEventInput[] = Array.from({ length: 100 }, (_, i) => ({
-      clientEventId: `read-during-ingest-${i}`,
-      assetId: asset!.id,
-      memberRef: `${coopId}/rdi-m${i % 7}`,
-      startedAt: new Date(from + i * 120_000).toISOString(),
-      endedAt: new Date(from + i * 120_000 + 60_000).toISOString(),
-      km: null,
-      nights: null,
-    }));
+    const { coopId, events } = await freshUses(sg.db, 100, 'read-during-ingest', 7);
     const idle = dataOf(await sg.query(SHARING, { id: coopId })).platformCooperative.sharing;
 
     const lock = new Database(filename);

@@ -63,6 +63,21 @@ async function insertNewEvents(trx: Knex.Transaction, rows: readonly UsageEventR
 }
 
 /**
+ * Takes the co-op's row for this transaction's writes, as its first statement: a write that
+ * changes nothing. On PostgreSQL it locks the row, so a co-op's batches take turns. On SQLite it
+ * takes the database's write lock up front, waiting its busy timeout for another writer (the
+ * ingest worker's connection and the request thread's are two writers of one file): a
+ * transaction that read first and wrote later would instead fail at once with "database is
+ * locked" whenever the other connection was writing. True when the co-op exists.
+ */
+async function lockCooperative(trx: Knex.Transaction, platformCooperativeId: string): Promise<boolean> {
+  const touched = await trx<PlatformCooperativeRow>('platform_cooperatives')
+    .where('id', platformCooperativeId)
+    .update({ name: trx.ref('name') as unknown as string });
+  return Number(touched) > 0;
+}
+
+/**
  * Ingests one batch of a co-op's usage events: validates each event against the batch's
  * assets, the co-op's stored client ids and its stored uses of the same assets, inserts the accepted ones and rebuilds the bins
  * of the days they fall on, all in one transaction (nested as a savepoint when `db` is
@@ -82,10 +97,7 @@ export async function ingestUsage(
   checkEnvelope({ platformCooperativeId, events });
   const keys = lookupKeys(events);
   return db.transaction(async (trx) => {
-    const coop = await trx<PlatformCooperativeRow>('platform_cooperatives')
-      .where('id', platformCooperativeId)
-      .forUpdate()
-      .first('id');
+    const coop = await lockCooperative(trx, platformCooperativeId);
     if (!coop) {
       throw new NotFoundError('input.platformCooperativeId', `no platform co-op has id "${platformCooperativeId}".`);
     }
