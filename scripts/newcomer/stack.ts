@@ -1,6 +1,6 @@
 /**
  * The newcomer's terminal: a fresh clone, its install, and `npm start` run as a terminal runs it
- * (its own process group, so Ctrl-C reaches every process of it), on free ports.
+ * (its own process group, as a terminal's foreground job), on free ports.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -120,21 +120,46 @@ async function readyStatus(base: string): Promise<unknown> {
   }
 }
 
-/** The ids of the live processes of a process group (Linux /proc), not counting zombies. */
-export function processGroup(pgid: number): number[] {
-  const members: number[] = [];
+/** Each live process (Linux /proc, zombies left out) with its parent and process group. */
+function liveProcesses(): { pid: number; ppid: number; pgrp: number }[] {
+  const processes: { pid: number; ppid: number; pgrp: number }[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(path.join('/proc', entry, 'stat'), 'utf8');
       // pid (comm) state ppid pgrp ...: comm may hold spaces, so read after its closing parenthesis.
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid && state !== 'Z') members.push(Number(entry));
+      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state !== 'Z') processes.push({ pid: Number(entry), ppid: Number(ppid), pgrp: Number(pgrp) });
     } catch {
       // the process ended while being read
     }
   }
-  return members;
+  return processes;
+}
+
+/**
+ * The live processes of a process group and all their descendants: `npm start` runs each service
+ * in a process group of its own (so only the launcher gets Ctrl-C and stops each child once), so
+ * the group alone would miss them.
+ */
+export function processTree(pgid: number): number[] {
+  const processes = liveProcesses();
+  const tree = new Set(processes.filter((p) => p.pgrp === pgid).map((p) => p.pid));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of processes)
+      if (!tree.has(p.pid) && tree.has(p.ppid)) {
+        tree.add(p.pid);
+        grew = true;
+      }
+  }
+  return [...tree];
+}
+
+/** Which of these processes are still alive (and not zombies). */
+function stillAlive(pids: readonly number[]): number[] {
+  const live = new Set(liveProcesses().map((p) => p.pid));
+  return pids.filter((pid) => live.has(pid));
 }
 
 /** Whether something accepts connections on a port of this machine. */
@@ -153,26 +178,33 @@ export function listening(port: number): Promise<boolean> {
  */
 export async function controlC(start: RunningStart, ports: readonly number[], timeoutMs: number): Promise<string[]> {
   const pgid = start.child.pid!;
-  const before = processGroup(pgid);
+  const before = processTree(pgid);
   process.kill(-pgid, 'SIGINT');
   const deadline = Date.now() + timeoutMs;
   await Promise.race([start.exited, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
-  while (Date.now() < deadline && processGroup(pgid).length > 0)
+  while (Date.now() < deadline && stillAlive(before).length > 0)
     await new Promise((resolve) => setTimeout(resolve, 200));
-  const left = processGroup(pgid).map((pid) => `process ${pid} (${commandOf(pid)}) still running`);
+  const alive = stillAlive(before);
+  const left = alive.map((pid) => `process ${pid} (${commandOf(pid)}) still running`);
   for (const port of ports) if (await listening(port)) left.push(`port ${port} still listening`);
-  if (left.length > 0) killGroup(pgid);
+  if (left.length > 0) killAll(pgid, alive);
   if (before.length < 7)
     left.push(`only ${before.length} processes before Ctrl-C (npm, its shell, tsx, start and five services expected)`);
   return left;
 }
 
-/** Kills whatever is left of a process group (after a failure). */
+/** Kills whatever is left of a process group and its descendants (after a failure). */
 export function killGroup(pgid: number): void {
-  try {
-    process.kill(-pgid, 'SIGKILL');
-  } catch {
-    // already gone
+  killAll(pgid, processTree(pgid));
+}
+
+function killAll(pgid: number, pids: readonly number[]): void {
+  for (const target of [-pgid, ...pids]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // already gone
+    }
   }
 }
 
