@@ -174,7 +174,7 @@ function restrictCachePolicy(options: Extract<ProcessOptions, { incomingRequestC
  * fetch timeout still commits in the subgraph (a 10,000-event ingest on a loaded coop can take
  * longer than 5 s), and its caller would be told "unavailable" for a write that happened.
  */
-export function fetchDeadline(body: string, now: number, timeoutMs: number, operationDeadline?: number): number {
+function fetchDeadline(body: string, now: number, timeoutMs: number, operationDeadline?: number): number {
   if (operationDeadline !== undefined && !isRead(body)) return operationDeadline;
   return Math.min(now + timeoutMs, operationDeadline ?? Infinity);
 }

@@ -58,10 +58,9 @@ export function createGbfsProxy(options: GbfsProxyOptions): RequestHandler[] {
   };
 
   return [
-    { path: GBFS_FEED_PATH, label: '/gbfs', serve: forward },
+    { path: GBFS_FEED_PATH, serve: forward },
     {
       path: GBFS_OTHER_PATH,
-      label: '/gbfs',
       serve: async (_req, res, { path }) => sendJson(res, 404, { error: noGbfsFeed(path) }),
     },
   ];

@@ -79,5 +79,5 @@ export function createRecordHandler(options: RecordOptions): RequestHandler[] {
     res.setHeader('content-length', body.length);
     res.end(req.method === 'HEAD' ? undefined : body);
   };
-  return [{ path: RECORD_PATH, label: 'record', serve }];
+  return [{ path: RECORD_PATH, serve }];
 }

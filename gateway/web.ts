@@ -218,13 +218,11 @@ export function createWebHandler(options: WebOptions): RequestHandler[] {
     // string, or from any non-browser client, goes on to GraphQL over HTTP.
     {
       path: '/graphql',
-      label: 'explorer',
       when: browserAtEndpoint,
       serve: async (req, res) => servePage(req, res, explorerPage, 'accept'),
     },
     {
       path: ASSET_PATH,
-      label: 'assets',
       async serve(req, res, match) {
         const file = files.get(match.path);
         if (file) sendHeldFile(req, res, file);
@@ -236,16 +234,14 @@ export function createWebHandler(options: WebOptions): RequestHandler[] {
       .filter(([urlPath]) => !ASSET_PATH.test(urlPath))
       .map(([urlPath, file]): RequestHandler => ({
         path: urlPath,
-        label: 'static',
         serve: async (req, res) => sendHeldFile(req, res, file),
       })),
   ];
   if (dashboard) {
     routes.push(
-      { path: '/', label: 'dashboard', serve: async (req, res) => servePage(req, res, dashboardPage) },
+      { path: '/', serve: async (req, res) => servePage(req, res, dashboardPage) },
       {
         path: CITY_PATH,
-        label: 'dashboard',
         async serve(req, res, match) {
           const refusal = options.cityExists ? await options.admit?.(req) : null;
           if (refusal) return sendNoStoreText(res, refusal.status, refusal.message, { headers: refusal.headers });

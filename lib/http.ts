@@ -202,7 +202,6 @@ export function publishedBaseUrl(req: http.IncomingMessage, configured: string |
 function plainRoutes(routes: Record<string, Route>): RequestHandler[] {
   return Object.entries(routes).map(([path, route]) => ({
     path,
-    label: path,
     async serve(_req, res) {
       const answer = await route();
       send(res, answer.status, answer.body, answer.contentType);
@@ -252,7 +251,6 @@ export function createServiceServer<Context extends BaseContext>(options: Servic
     {
       path: '/graphql',
       methods: ['GET', 'POST'],
-      label: '/graphql',
       serve: (req, res, match) => serveGraphQL(req, res, match.search, String(res.getHeader('x-request-id'))),
     },
   ];

@@ -21,11 +21,6 @@ export interface RequestHandler {
   path: string | RegExp;
   /** Methods served (default GET and HEAD); others are answered 405 with Allow. */
   methods?: readonly string[];
-  /**
-   * A short name of the route for readers of its table. Metrics and logs label a request with
-   * `routeLabel` (the path template) instead, so every service follows one naming scheme.
-   */
-  label: string;
   /** Narrows the route to some requests (browsers navigating to /graphql); the others go on to the next route. */
   when?: (req: http.IncomingMessage, match: RouteMatch) => boolean;
   /** Writes the whole answer. */

@@ -210,15 +210,13 @@ export function createCatalogHandler(options: CatalogOptions): RequestHandler[] 
     };
 
   return [
-    { path: paths.schema, label: 'schema', serve: admitted(serveSchema) },
+    { path: paths.schema, serve: admitted(serveSchema) },
     ...['/catalog', '/catalog.ttl', '/catalog.jsonld'].map((path) => ({
       path,
-      label: 'catalog',
       serve: admitted(serveCatalog),
     })),
     ...[paths.applications, paths.emissionFactors, CITY_FILE].map((path) => ({
       path,
-      label: 'data',
       serve: admitted(serveCsv),
     })),
   ];

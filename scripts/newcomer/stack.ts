@@ -142,7 +142,7 @@ function liveProcesses(): { pid: number; ppid: number; pgrp: number }[] {
  * in a process group of its own (so only the launcher gets Ctrl-C and stops each child once), so
  * the group alone would miss them.
  */
-export function processTree(pgid: number): number[] {
+function processTree(pgid: number): number[] {
   const processes = liveProcesses();
   const tree = new Set(processes.filter((p) => p.pgrp === pgid).map((p) => p.pid));
   for (let grew = true; grew;) {

@@ -52,10 +52,9 @@ export function createGbfsHandler(options: GbfsHandlerOptions): RequestHandler[]
     };
 
   return [
-    { path: GBFS_FEED_PATH, label: '/gbfs', serve: fromGateway(serveFeed) },
+    { path: GBFS_FEED_PATH, serve: fromGateway(serveFeed) },
     {
       path: GBFS_OTHER_PATH,
-      label: '/gbfs',
       serve: fromGateway(async (_req, res, { path }) => sendJson(res, 404, { error: noGbfsFeed(path) })),
     },
   ];

@@ -46,7 +46,6 @@ async function serve(options: Partial<WebOptions> = {}): Promise<Served> {
   const passed: RequestHandler = {
     path: '/graphql',
     methods: ['GET', 'POST'],
-    label: 'graphql',
     serve: async (_req, res) => {
       res.statusCode = 418;
       res.end('passed');

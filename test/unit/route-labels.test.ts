@@ -1,7 +1,7 @@
 /**
  * The `route` label of /metrics and of request logs follows one scheme on every service: the
- * path template. Tables name their routes freely (`catalog`, `/gbfs`, `dashboard`); the label a
- * request is counted under is its route's path, or a pattern's literal start followed by `*`.
+ * path template: the label a request is counted under is its route's path, or a pattern's
+ * literal start followed by `*`.
  */
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
@@ -19,17 +19,17 @@ async function labelOf(table: RequestHandler[], url: string): Promise<string | n
 const served: RequestHandler['serve'] = async (_req, res) => void res.end();
 
 describe('route labels', () => {
-  it('labels an exact route with its path, whatever its table calls it', async () => {
+  it('labels an exact route with its path', async () => {
     const table: RequestHandler[] = [
-      { path: '/catalog.ttl', label: 'catalog', serve: served },
-      { path: '/graphql', label: '/graphql', serve: served },
+      { path: '/catalog.ttl', serve: served },
+      { path: '/graphql', serve: served },
     ];
     expect(await labelOf(table, '/catalog.ttl')).toBe('/catalog.ttl');
     expect(await labelOf(table, '/graphql')).toBe('/graphql');
   });
 
   it('labels a pattern route with its literal start and *', async () => {
-    const table: RequestHandler[] = [{ path: /^\/cities\/([a-z]+)\/?$/, label: 'dashboard', serve: served }];
+    const table: RequestHandler[] = [{ path: /^\/cities\/([a-z]+)\/?$/, serve: served }];
     expect(await labelOf(table, '/cities/gent')).toBe('/cities/*');
     expect(routeLabel({ path: GBFS_FEED_PATH })).toBe('/gbfs/*');
     expect(routeLabel({ path: GBFS_OTHER_PATH })).toBe('/gbfs*');
