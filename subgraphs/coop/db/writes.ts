@@ -110,7 +110,7 @@ export async function ingestUsage(
         .whereIn('client_event_id', chunk)
         .select('client_event_id'),
     );
-    const overlapsStored = await spansOverlappingStoredUses(trx, platformCooperativeId, useSpans(events));
+    const overlapsStored = await spansOverlappingStoredUses(trx, useSpans(events));
     const { rows, results } = validateEvents(events, {
       platformCooperativeId,
       assets: new Map(assets.map((asset) => [asset.id, asset])),
