@@ -64,7 +64,8 @@ bench/results/<date>-<label>.json.
   --out DIR            where results go (default bench/results); --no-save writes nothing
   --cpu-prof DIR       write V8 CPU profiles of the gateways to DIR (see bench/profile-summary.ts)
   --cpu-prof-subgraphs DIR
-                       write V8 CPU profiles of the four subgraphs to DIR (one file per process)
+                       write V8 CPU profiles of the four subgraphs to DIR/<name>-<port>/ (a file
+                       per thread; CPU.*.0.*.cpuprofile is the main thread)
   --verbose            show what the started processes print
 `;
 

@@ -21,7 +21,7 @@ export interface CommonSettings {
   verbose: boolean;
   /** Node flags for the gateways only (e.g. CPU profiling). */
   gatewayNodeArgs: string[];
-  /** Where to write each subgraph's V8 CPU profile (`<name>-<port>.cpuprofile`), when set. */
+  /** Where to write each subgraph's V8 CPU profiles (a folder `<name>-<port>` each), when set. */
   subgraphCpuProfDir?: string;
 }
 
@@ -38,9 +38,14 @@ function baseEnv(settings: CommonSettings): NodeJS.ProcessEnv {
   };
 }
 
-/** Node flags that write a CPU profile named `name` into `dir` on exit; none without a dir. */
+/**
+ * Node flags that write the CPU profiles of one process into `dir/name`; none without a dir. Each
+ * thread writes its own file there (`CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile`, thread 0
+ * the main one): with one file name for the process, tsx's loader thread and the coop's ingest
+ * worker overwrote the main thread's profile on exit.
+ */
 function cpuProfArgs(dir: string | undefined, name: string): string[] {
-  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `${name}.cpuprofile`] : [];
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', path.join(dir, name)] : [];
 }
 
 export type SubgraphUrls = Record<SubgraphName, string>;

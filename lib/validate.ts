@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { BadInputError } from './errors.js';
-import { isIsoDate, parseIsoInstant } from './scalars.js';
+import { canonicalInstant, isIsoDate } from './scalars.js';
 
 /** Longest id a subgraph accepts for an entity, unless a caller says otherwise. */
 const MAX_ID_LENGTH = 64;
@@ -114,12 +114,12 @@ export function isoDate(min: string, max: () => string, range?: string) {
 /** An ISO 8601 instant with seconds and an offset; parses to its canonical UTC form. */
 export function isoInstant() {
   return z.string().transform((value, ctx) => {
-    const instant = parseIsoInstant(value);
-    if (!instant) {
+    const instant = canonicalInstant(value);
+    if (instant === null) {
       ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 instant with seconds and an offset.' });
       return z.NEVER;
     }
-    return instant.toISOString();
+    return instant;
   });
 }
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonNestsDeeperThan } from '../../lib/json-depth.js';
 import { normaliseTarget } from '../../lib/routes.js';
+import { createRandom } from '../../seeds/prng.js';
 
 describe('jsonNestsDeeperThan', () => {
   it('counts arrays and objects inside one another, up to the bound and one past it', () => {
@@ -15,6 +16,32 @@ describe('jsonNestsDeeperThan', () => {
     expect(jsonNestsDeeperThan(JSON.stringify({ a: '[[[[{{{{' }), 1)).toBe(false);
     expect(jsonNestsDeeperThan(JSON.stringify({ a: 'say \\"[[[[\\" and \\\\' }), 1)).toBe(false);
     expect(jsonNestsDeeperThan('{"a":"\\\\"}[[[', 2)).toBe(true);
+  });
+
+  it('agrees with a character-by-character scan on random text of quotes, backslashes and brackets', () => {
+    const random = createRandom(7);
+    const byCharacter = (text: string, maxDepth: number) => {
+      let depth = 0;
+      let inString = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+          if (c === '\\') i++;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+        else if (c === '{' || c === '[') {
+          if (++depth > maxDepth) return true;
+        } else if (c === '}' || c === ']') depth--;
+      }
+      return false;
+    };
+    for (let n = 0; n < 20_000; n++) {
+      const text = Array.from({ length: random.int(0, 24) }, () =>
+        random.pick(['"', '\\', '[', ']', '{', '}', 'a', ':']),
+      ).join('');
+      const maxDepth = random.int(0, 3);
+      expect(jsonNestsDeeperThan(text, maxDepth), text).toBe(byCharacter(text, maxDepth));
+    }
   });
 
   it('leaves malformed text to the parser', () => {
