@@ -5,13 +5,14 @@
  * larger than its parts when one entity appears in many places.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { AnswerTooLargeError, jsonBytesAtMost } from '../lib/answer-size.js';
+import { AnswerTooLargeError, jsonBytesAtMost, writeAnswerLimit } from '../lib/answer-size.js';
 import type { GatewayLimits } from '../lib/config.js';
 import type { Metrics } from '../lib/metrics.js';
-import type { GatewayContext } from './datasource.js';
+import type { GatewayContext, RequestBudget } from './datasource.js';
 
 /**
- * Gives every operation its budget as it starts, and replaces an answer over `maxAnswerBytes`
+ * Gives every operation its budget as it starts (a mutation's answer budget raised by its
+ * request's size, see `writeAnswerLimit`), and replaces an answer over the budget's limit
  * with one ANSWER_TOO_LARGE error. List it before the response cache: its check runs
  * synchronously, so the cache only ever sees the replaced answer (which has errors, so is not cached).
  */
@@ -22,18 +23,25 @@ export function boundedWork(
   const { requestTimeoutMs, maxAnswerBytes } = limits;
   return {
     async requestDidStart({ contextValue }) {
-      contextValue.budget = {
+      const budget: RequestBudget = {
         deadline: Date.now() + requestTimeoutMs,
         answerBytesLeft: maxAnswerBytes,
         maxAnswerBytes,
       };
+      contextValue.budget = budget;
       return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation !== 'mutation') return;
+          budget.maxAnswerBytes = writeAnswerLimit(maxAnswerBytes, contextValue.requestBytes ?? 0);
+          budget.answerBytesLeft = budget.maxAnswerBytes;
+        },
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
           const { data } = response.body.singleResult;
-          if (data === null || data === undefined || jsonBytesAtMost(data, maxAnswerBytes) <= maxAnswerBytes) return;
+          const limit = budget.maxAnswerBytes;
+          if (data === null || data === undefined || jsonBytesAtMost(data, limit) <= limit) return;
           metrics.rejectedRequests.inc({ reason: 'answer_too_large' });
-          const error = new AnswerTooLargeError(maxAnswerBytes);
+          const error = new AnswerTooLargeError(limit);
           response.body.singleResult = {
             data: null,
             errors: [{ message: error.message, extensions: error.extensions }],

@@ -24,6 +24,8 @@ export interface GatewayContext {
   authorization?: string;
   /** Set for every operation by gateway/bounded-work.ts; without it a fetch has only its own timeout. */
   budget?: RequestBudget;
+  /** The size of the request's body, which raises a write's answer limit (see `writeAnswerLimit`). */
+  requestBytes?: number;
 }
 
 type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;

@@ -11,7 +11,7 @@ import {
   type SubgraphName,
 } from '../lib/config.js';
 import { REQUEST_ERROR_CODES, formatErrorFor } from '../lib/errors.js';
-import { RequestRefusal, createServiceServer } from '../lib/http.js';
+import { RequestRefusal, createServiceServer, requestBodyBytes } from '../lib/http.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { verifyAuthorization } from '../lib/auth.js';
@@ -230,7 +230,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     context: async (req, requestId) => {
       const authorization = req.headers.authorization;
       // The token was verified before the body was read; subgraphs check it again.
-      return { requestId, authorization };
+      return { requestId, authorization, requestBytes: requestBodyBytes(req) };
     },
     routes: {
       '/health': async () => ({ status: 200, body: JSON.stringify({ status: 'ok' }) }),

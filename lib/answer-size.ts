@@ -11,6 +11,18 @@ import { ErrorCode } from './errors.js';
 export const ANSWER_BUDGET_HEADER = 'x-answer-budget-bytes';
 
 /**
+ * The answer limit of a write: MAX_ANSWER_BYTES plus twice the size of its request. A write's
+ * payload reports on what it was sent (an ingest gives one result per event, echoing the event's
+ * client id with a reason of fixed text), so it grows with the request, and refusing it after the
+ * write committed would hide what was stored (a 10,000-event batch that was resent, or half
+ * rejected, was answered ANSWER_TOO_LARGE with its new events stored). Reads keep
+ * MAX_ANSWER_BYTES: what they answer does not grow with what the caller sends.
+ */
+export function writeAnswerLimit(maxAnswerBytes: number, requestBytes: number): number {
+  return maxAnswerBytes + 2 * requestBytes;
+}
+
+/**
  * The largest answer a request may get: the subgraph's own limit, lowered by the gateway's
  * budget when a request from the gateway (`trusted`) states one.
  */

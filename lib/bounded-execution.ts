@@ -17,15 +17,23 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
-import { ANSWER_BUDGET_HEADER, AnswerTooLargeError, answerBudgetOf, fieldBytes } from './answer-size.js';
+import {
+  ANSWER_BUDGET_HEADER,
+  AnswerTooLargeError,
+  answerBudgetOf,
+  fieldBytes,
+  writeAnswerLimit,
+} from './answer-size.js';
 import { DEADLINE_HEADER, DeadlineExceededError, deadlineOf } from './deadline.js';
-import { headerValue } from './http.js';
+import { headerValue, requestBodyBytes } from './http.js';
 import type { Metrics } from './metrics.js';
 
 /** How far one request may go: when it must stop (epoch ms) and how large its answer may grow (bytes). */
 export interface RequestBounds {
   deadline: number;
   maxAnswerBytes: number;
+  /** How large the answer may grow if the operation is a mutation (see `writeAnswerLimit`). */
+  maxWriteAnswerBytes: number;
   /** Set once the request has gone past either bound: the error that stops it. */
   stopped?: GraphQLError;
   /** That error as one rejected promise, answered by every field resolved after the stop. */
@@ -41,9 +49,15 @@ export function requestBoundsOf(
   trusted: boolean,
   limits: { requestTimeoutMs: number; maxAnswerBytes: number },
 ): RequestBounds {
+  const budget = headerValue(req, ANSWER_BUDGET_HEADER);
   return {
     deadline: deadlineOf(headerValue(req, DEADLINE_HEADER), trusted, limits.requestTimeoutMs),
-    maxAnswerBytes: answerBudgetOf(headerValue(req, ANSWER_BUDGET_HEADER), trusted, limits.maxAnswerBytes),
+    maxAnswerBytes: answerBudgetOf(budget, trusted, limits.maxAnswerBytes),
+    maxWriteAnswerBytes: answerBudgetOf(
+      budget,
+      trusted,
+      writeAnswerLimit(limits.maxAnswerBytes, requestBodyBytes(req)),
+    ),
   };
 }
 
@@ -113,6 +127,9 @@ export function boundedExecution<Context extends BaseContext & { bounds: Request
         return bounds.stopped !== undefined;
       };
       return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation === 'mutation') bounds.maxAnswerBytes = bounds.maxWriteAnswerBytes;
+        },
         async executionDidStart() {
           return {
             // A field's key is counted when it starts (graphql-js starts a whole level of a

@@ -80,6 +80,14 @@ export class RequestRefusal extends Error {
   }
 }
 
+/** The size in bytes of each request's body, once read. */
+const bodySizes = new WeakMap<http.IncomingMessage, number>();
+
+/** How many bytes the request's body had (0 for a GET, or before the body is read). */
+export function requestBodyBytes(req: http.IncomingMessage): number {
+  return bodySizes.get(req) ?? 0;
+}
+
 /**
  * Reads a body up to `maxBytes`. A larger body is drained and discarded (so the client can
  * read the 413), unless it runs far past the limit, when the connection is cut.
@@ -97,7 +105,11 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string> 
         req.destroy();
       }
     });
-    req.on('end', () => (size > maxBytes ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('end', () => {
+      if (size > maxBytes) return reject(tooLarge());
+      bodySizes.set(req, size);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
 }

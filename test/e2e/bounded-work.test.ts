@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBGRAPH_NAMES, type DatabaseConfig, type SubgraphName } from '../../lib/config.js';
 import { prepareDatabase } from '../../seeds/prepare.js';
 import { dropSchema, postgresDatabase, postgresUnavailable } from '../engines.js';
-import { copyTemplate, startTestStack, TEST_SEED, type TestStack, type TestSubgraph } from '../harness.js';
+import { bearer, copyTemplate, startTestStack, TEST_SEED, type TestStack, type TestSubgraph } from '../harness.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -137,6 +137,14 @@ describe('answer size', () => {
     ]);
     expect(await changed(() => rejections(league, 'answer_too_large'), before)).toBe(before + 1);
     expect(await health(league)).toBe(200);
+  });
+
+  it('keeps the read limit for a read whose body a token holder padded past it', async () => {
+    // A write's limit grows with its request (writeAnswerLimit); a read's must not, or padding
+    // would buy a bigger answer: this one composes ~255 KB, over the 100 KB limit, under 2 MB.
+    const headers = await bearer('coop-operator', 'muniride-gent');
+    const padded = await stack.query(DEPLOYMENT_FAN_OUT, { pad: 'x'.repeat(1_000_000) }, headers);
+    expect(padded.errors?.map((error) => error.extensions?.code)).toContain('ANSWER_TOO_LARGE');
   });
 
   it('the gateway never returns an answer over the limit, however its subgraph fetches add up', async () => {

@@ -51,17 +51,20 @@ describe('response-cache key guard', () => {
 });
 
 describe("the gateway's check of its composed answer", () => {
-  async function respond(data: unknown) {
+  async function respond(data: unknown, operation: 'query' | 'mutation' = 'query', requestBytes = 0) {
     const plugin = boundedWork({ requestTimeoutMs: 1000, maxAnswerBytes: 1000 }, createMetrics('test'));
-    const contextValue = { requestId: 'r' } as { requestId: string; budget?: unknown };
+    const contextValue = { requestId: 'r', requestBytes } as { requestId: string; budget?: unknown };
     const listener = await plugin.requestDidStart!({ contextValue } as never);
+    await listener!.didResolveOperation!({ operation: { operation } } as never);
     const response = { body: { kind: 'single', singleResult: { data } } };
     await listener!.willSendResponse!({ response } as never);
     return { result: response.body.singleResult as { data: unknown; errors?: unknown[] }, contextValue };
   }
 
+  const hundredCities = { cities: Array.from({ length: 100 }, (_, i) => ({ id: `city-${i}` })) };
+
   it('replaces an answer over the limit by ANSWER_TOO_LARGE', async () => {
-    const { result } = await respond({ cities: Array.from({ length: 100 }, (_, i) => ({ id: `city-${i}` })) });
+    const { result } = await respond(hundredCities);
     expect(result.data).toBeNull();
     expect(result.errors).toEqual([expect.objectContaining({ extensions: { code: 'ANSWER_TOO_LARGE' } })]);
   });
@@ -70,5 +73,16 @@ describe("the gateway's check of its composed answer", () => {
     const { result, contextValue } = await respond({ city: { id: 'gent' } });
     expect(result).toEqual({ data: { city: { id: 'gent' } } });
     expect(contextValue.budget).toEqual(expect.objectContaining({ answerBytesLeft: 1000, maxAnswerBytes: 1000 }));
+  });
+
+  it('lets a mutation answer its limit plus twice its request, and a query only its limit however large its request', async () => {
+    const written = await respond(hundredCities, 'mutation', 600);
+    expect(written.result).toEqual({ data: hundredCities });
+    expect(written.contextValue.budget).toEqual(
+      expect.objectContaining({ answerBytesLeft: 2200, maxAnswerBytes: 2200 }),
+    );
+    const read = await respond(hundredCities, 'query', 600);
+    expect(read.result.data).toBeNull();
+    expect(read.contextValue.budget).toEqual(expect.objectContaining({ maxAnswerBytes: 1000 }));
   });
 });
