@@ -263,6 +263,27 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
     }
   }
 
+  /** Every member-year day mask of a co-op equals one computed here from its raw events. */
+  async function expectMemberYearsExact(id: string) {
+    const events = await sg.db<UsageEventRow>('usage_events').where('platform_cooperative_id', id);
+    const expected = new Map<string, number[]>();
+    for (const e of events) {
+      const key = `${e.day.slice(0, 4)}|${e.member_ref}`;
+      const masks = expected.get(key) ?? Array.from({ length: 12 }, () => 0);
+      const month = Number(e.day.slice(5, 7)) - 1;
+      masks[month] = masks[month]! | (1 << (Number(e.day.slice(8, 10)) - 1));
+      expected.set(key, masks);
+    }
+    const rows = await sg.db('usage_member_years').where('platform_cooperative_id', id);
+    const stored = new Map(
+      rows.map((row: Record<string, string | number>) => [
+        `${row.year}|${row.member_ref}`,
+        Array.from({ length: 12 }, (_, m) => Number(row[`days_${String(m + 1).padStart(2, '0')}`])),
+      ]),
+    );
+    expect(stored).toEqual(expected);
+  }
+
   /** The published figures of a co-op and period agree with a recomputation from the raw rows. */
   async function expectRecomputed(id: string, period: Period): Promise<Sharing> {
     const shown = await sharing(id, period);
@@ -390,6 +411,7 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
     expect(after.uses).toBe((before.uses ?? 0) + all.length);
     expect(close(after.kmShared, (before.kmShared ?? 0) + addedKm)).toBe(true);
     await expectBinsExact(coopId);
+    await expectMemberYearsExact(coopId);
 
     // A retry of both batches stores nothing and moves nothing.
     const rows = await counts();
@@ -484,6 +506,7 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
     });
     expect(await counts()).toMatchObject({ events: rows.events + 1 });
     await expectBinsExact(coopId);
+    await expectMemberYearsExact(coopId);
 
     // km only on vehicles, nights only on stays, in a co-op sharing homes and rooms.
     const stayEvent = (overrides: Partial<UsageEventInput>): UsageEventInput => ({
@@ -504,6 +527,7 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
     );
     expect(stayOutcome.results[2]!.reason).toMatch(/^input\.events\[2\]\.nights: must be an integer from 0 to 31/);
     await expectBinsExact(stayCoopId);
+    await expectMemberYearsExact(stayCoopId);
   });
 
   it('refuses malformed instants for the whole batch, storing nothing', async () => {
@@ -612,6 +636,7 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
     expect(await ingestOk(batch)).toMatchObject({ accepted: 0, duplicates: batch.length });
     expect((await counts()).events).toBe(rows.events + batch.length);
     await expectBinsExact(coopId);
+    await expectMemberYearsExact(coopId);
   });
 
   it('counts a batch sent twice at once exactly once, and keeps bins exact under concurrent batches', async () => {
@@ -626,6 +651,7 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
     expect(both.map((o) => o.accepted)).toEqual([other.length, third.length]);
     expect((await counts()).events).toBe(rows.events + 3 * 40);
     await expectBinsExact(coopId);
+    await expectMemberYearsExact(coopId);
     await expectRecomputed(coopId, monthOf(day));
   });
 
@@ -666,6 +692,7 @@ describe.each(ENGINES)('ingestUsage on $engine', ({ engine, database }) => {
         .orderBy(['platform_cooperative_id', 'day']),
     ).toEqual(otherBins);
     await expectBinsExact(coopId);
+    await expectMemberYearsExact(coopId);
     await expectRecomputed(coopId, month);
   });
 });

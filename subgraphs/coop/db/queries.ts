@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { paginate, type Connection, type Page } from '../../../lib/pagination.js';
 import { isPostgresHandle } from './partitions.js';
-import type { PlatformCooperativeRow, SharedAssetRow } from './tables.js';
+import type { PlatformCooperativeRow, SharedAssetRow, UsageEventRow } from './tables.js';
 
 /** Criteria of the `platformCooperatives` list. */
 export interface PlatformCooperativeFilter {
@@ -230,6 +230,35 @@ export async function rebuildBins(
   coopIds: readonly string[],
   days?: readonly string[],
 ): Promise<void> {
+  await rebuildDayBins(db, coopIds, days);
+  await rebuildMemberYears(db, coopIds, days);
+  await rebuildUsageHours(db, coopIds, days);
+}
+
+/**
+ * Brings every rollup up to date with events just added to one co-op (an ingest adds events and
+ * never moves or removes one): the bins and coverage of their days are recomputed as
+ * `rebuildBins` does, and their members' days are added to the member-year masks, so the cost
+ * grows with the batch, not with the co-op's year of events (rebuilding the masks of the years a
+ * batch touched read every event of those years, batch after batch).
+ */
+export async function rollUpNewEvents(
+  db: Knex | Knex.Transaction,
+  platformCooperativeId: string,
+  events: readonly Pick<UsageEventRow, 'day' | 'member_ref'>[],
+): Promise<void> {
+  const days = [...new Set(events.map((event) => event.day))];
+  await rebuildDayBins(db, [platformCooperativeId], days);
+  await addMemberDays(db, platformCooperativeId, events);
+  await rebuildUsageHours(db, [platformCooperativeId], days);
+}
+
+/** The daily bins of `rebuildBins`, alone. */
+async function rebuildDayBins(
+  db: Knex | Knex.Transaction,
+  coopIds: readonly string[],
+  days?: readonly string[],
+): Promise<void> {
   if (coopIds.length === 0) return;
   for (const dayList of days ? chunked(days) : [null]) {
     const clear = db('usage_bins').whereIn('platform_cooperative_id', coopIds);
@@ -248,8 +277,40 @@ export async function rebuildBins(
       [...coopIds, ...(dayList ?? [])],
     );
   }
-  await rebuildMemberYears(db, coopIds, days);
-  await rebuildUsageHours(db, coopIds, days);
+}
+
+/**
+ * ORs the days of new events into their members' month masks (see `rebuildMemberYears`), a row
+ * per member and year, created when missing: one upsert per 500 member-years.
+ */
+async function addMemberDays(
+  db: Knex | Knex.Transaction,
+  platformCooperativeId: string,
+  events: readonly Pick<UsageEventRow, 'day' | 'member_ref'>[],
+): Promise<void> {
+  const masks = new Map<string, { year: string; member_ref: string; days: number[] }>();
+  for (const { day, member_ref } of events) {
+    const year = day.slice(0, 4);
+    const key = `${year}\u0000${member_ref}`;
+    let row = masks.get(key);
+    if (!row) masks.set(key, (row = { year, member_ref, days: MONTHS.map(() => 0) }));
+    row.days[Number(day.slice(5, 7)) - 1]! |= 1 << (Number(day.slice(8, 10)) - 1);
+  }
+  const rows = [...masks.values()].map(({ year, member_ref, days }) => ({
+    platform_cooperative_id: platformCooperativeId,
+    year,
+    member_ref,
+    ...Object.fromEntries(MONTHS.map((m, i) => [`days_${m}`, days[i]!])),
+  }));
+  const merged = Object.fromEntries(
+    MONTHS.map((m) => [`days_${m}`, db.raw(`usage_member_years.days_${m} | excluded.days_${m}`)]),
+  );
+  for (const chunk of chunked(rows)) {
+    await db('usage_member_years')
+      .insert(chunk)
+      .onConflict(['platform_cooperative_id', 'year', 'member_ref'])
+      .merge(merged);
+  }
 }
 
 /**

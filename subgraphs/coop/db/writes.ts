@@ -1,9 +1,10 @@
 /**
  * Every write of the coop database: the `ingestUsage` mutation and the MDS and GBFS importers
  * call the same operations, each taking the knex handle or the caller's transaction first.
- * The bin and rollup rebuilds stay beside their queries in queries.ts (`rebuildBins`). The bulk
- * inserts at the end load rows known to be valid (the seed world, the synthetic generator), in
- * chunks; the synthetic generator's usage events alone bypass them (seeds/synthetic/).
+ * The bin and rollup rebuilds stay beside their queries in queries.ts (`rebuildBins`,
+ * `rollUpNewEvents`). The bulk inserts at the end load rows known to be valid (the seed world,
+ * the synthetic generator), in chunks; the synthetic generator's usage events alone bypass
+ * them (seeds/synthetic/).
  */
 import type { Knex } from 'knex';
 import { NotFoundError } from '../../../lib/errors.js';
@@ -20,7 +21,7 @@ import {
 } from '../ingest.js';
 import { ensureMonthPartitions } from './partitions.js';
 import { spansOverlappingStoredUses } from './overlaps.js';
-import { chunked, rebuildBins } from './queries.js';
+import { chunked, rollUpNewEvents } from './queries.js';
 import type {
   GbfsFreeFloatingRow,
   GbfsSystemRow,
@@ -129,8 +130,11 @@ export async function ingestUsage(
         Object.assign(result, { status: 'DUPLICATE', reason: DUPLICATE_STORED });
       }
     }
-    const days = new Set(rows.filter((row) => inserted.has(row.client_event_id)).map((row) => row.day));
-    await rebuildBins(trx, [platformCooperativeId], [...days]);
+    await rollUpNewEvents(
+      trx,
+      platformCooperativeId,
+      rows.filter((row) => inserted.has(row.client_event_id)),
+    );
     return summarize(results);
   });
 }
