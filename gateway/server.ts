@@ -12,6 +12,7 @@ import {
 } from '../lib/config.js';
 import { REQUEST_ERROR_CODES, formatErrorFor } from '../lib/errors.js';
 import { RequestRefusal, createServiceServer, requestBodyBytes } from '../lib/http.js';
+import { largeRequestsTakeTurns } from '../lib/turns.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { verifyAuthorization } from '../lib/auth.js';
@@ -160,6 +161,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       authRefusalStatus<GatewayContext>(),
       operationGuard<GatewayContext>(),
       boundedWork(limits, metrics),
+      largeRequestsTakeTurns<GatewayContext>(),
       ...(redis ? [responseCache(redis.client, limits.maxAnswerBytes)] : []),
       ApolloServerPluginLandingPageDisabled(),
     ],

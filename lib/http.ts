@@ -6,6 +6,7 @@ import { DEFAULT_MAX_JSON_DEPTH, jsonNestsDeeperThan } from './json-depth.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { dispatch, type RequestHandler } from './routes.js';
+import { nextTurn, takesTurns } from './turns.js';
 
 export type { RequestHandler, RouteMatch } from './routes.js';
 
@@ -236,6 +237,8 @@ export function createServiceServer<Context extends BaseContext>(options: Servic
     if (refusal) throw RequestRefusal.of(refusal);
     const limit = await bodyLimit(req);
     const httpGraphQLRequest = await toGraphQLRequest(req, search, limit, maxJsonDepth);
+    // Parsing a large body held the thread; let other requests in before Apollo takes it on.
+    if (takesTurns(requestBodyBytes(req))) await nextTurn();
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: () => options.context(req, requestId),

@@ -11,7 +11,8 @@ import type { Knex } from 'knex';
 import { enforceListSizes } from './list-size.js';
 import type { SubgraphName } from './config.js';
 import { boundedDatabase, type Migration } from './db.js';
-import { createServiceServer, headerValue, type Refusal, type RequestHandler } from './http.js';
+import { createServiceServer, headerValue, requestBodyBytes, type Refusal, type RequestHandler } from './http.js';
+import { largeRequestsTakeTurns } from './turns.js';
 import type { Logger } from './logger.js';
 import { verifyAuthorization, type Viewer } from './auth.js';
 import { GATEWAY_SECRET_HEADER, secretMatches, type Secrets } from './secrets.js';
@@ -55,6 +56,8 @@ export interface SubgraphContext<Loaders> {
   subgraphSecret: string;
   /** When this request's work stops and how large its answer may grow. */
   bounds: RequestBounds;
+  /** The size of the request's body: a large one takes turns with other requests (lib/turns.ts). */
+  requestBytes: number;
 }
 
 /**
@@ -152,7 +155,11 @@ export async function createSubgraphService<Loaders>(
     logger,
     // Every public read may be cached for cacheMaxAge seconds; the gateway honours the
     // Cache-Control header this produces. Writes (mutations) are never cached.
-    plugins: [ApolloServerPluginCacheControl({ defaultMaxAge: settings.cacheMaxAge }), boundedExecution(metrics)],
+    plugins: [
+      ApolloServerPluginCacheControl({ defaultMaxAge: settings.cacheMaxAge }),
+      boundedExecution(metrics),
+      largeRequestsTakeTurns(),
+    ],
   });
   await apollo.start();
   const admit = fromGatewayOnly(secrets.subgraphSecret);
@@ -174,6 +181,7 @@ export async function createSubgraphService<Loaders>(
         requestId,
         logger: logger.child({ requestId }),
         bounds,
+        requestBytes: requestBodyBytes(req),
         subgraphSecret: secrets.subgraphSecret,
       };
     },

@@ -17,6 +17,7 @@ import type { Knex } from 'knex';
 import { eachDay } from '../lib/dates.js';
 import { ensureMonthPartitions, isPostgresHandle } from '../subgraphs/coop/db/partitions.js';
 import { chunked, rebuildBins } from '../subgraphs/coop/db/queries.js';
+import { recordEventKeys } from '../subgraphs/coop/db/stored-ids.js';
 import { insertAssets, insertPlatformCooperatives } from '../subgraphs/coop/db/writes.js';
 import { insertCities } from '../subgraphs/league/db/writes.js';
 import { writeEvents } from './synthetic/event-writer.js';
@@ -76,7 +77,8 @@ async function startingNumbers(league: Knex, coop: Knex, append: boolean): Promi
 }
 
 /**
- * Rebuilds the bins of the new co-ops, 500 co-ops per statement pair. PostgreSQL rebuilds
+ * Rebuilds the bins of the new co-ops and records their events' client ids (the COPY load
+ * bypasses the ingest, which records them), 500 co-ops per statement pair. PostgreSQL rebuilds
  * two chunks at a time on two connections (the aggregate is CPU-bound in the server and
  * this machine kind has two cores); SQLite has one writer.
  */
@@ -87,7 +89,10 @@ async function rebuildAllBins(coop: Knex, plan: SyntheticPlan, options: Syntheti
   options.onProgress?.('bins', 0, total);
   const lane = async () => {
     for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
-      await coop.transaction((trx) => rebuildBins(trx, chunk));
+      await coop.transaction(async (trx) => {
+        await rebuildBins(trx, chunk);
+        await recordEventKeys(trx, chunk);
+      });
       done += chunk.length;
       options.onProgress?.('bins', done, total);
     }
@@ -102,7 +107,7 @@ async function rebuildAllBins(coop: Knex, plan: SyntheticPlan, options: Syntheti
 async function analyze(coop: Knex): Promise<void> {
   if (isPostgresHandle(coop)) {
     await coop.raw(
-      'vacuum (analyze) usage_events, usage_bins, usage_member_years, shared_assets, platform_cooperatives',
+      'vacuum (analyze) usage_events, usage_event_keys, usage_bins, usage_member_years, shared_assets, platform_cooperatives',
     );
   } else {
     await coop.raw('pragma analysis_limit = 1000');

@@ -20,12 +20,10 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { GraphQLError } from 'graphql';
-import { loadConfig, type DatabaseConfig } from '../../lib/config.js';
-import { createLogger, type Logger } from '../../lib/logger.js';
+import type { DatabaseConfig } from '../../lib/config.js';
 import { boundedDatabase, databaseConfigOf, openDatabase, reportStatements, type Knex } from '../../lib/db.js';
 import { DeadlineExceededError } from '../../lib/deadline.js';
 import { checkEnvelope, type IngestOutcome, type UsageEventInput } from './ingest.js';
-import { analyzeStalePartitions } from './db/partitions.js';
 import { ingestUsage } from './db/writes.js';
 
 /** What the worker is started with: the database it opens its own connection to. */
@@ -147,32 +145,6 @@ function threadErrorOf(error: unknown): ThreadError {
   return { message: error instanceof Error ? error.message : String(error) };
 }
 
-/** The worker's logger, made on first use as the process makes its own (LOG_LEVEL, NODE_ENV). */
-let logger: Logger | undefined;
-function workerLogger(): Logger {
-  if (!logger) {
-    const config = loadConfig();
-    logger = createLogger('coop', config.logLevel, { development: config.env === 'development' });
-  }
-  return logger;
-}
-
-/**
- * After a batch is answered, the statistics of the month partitions it filled, where stale
- * (`analyzeStalePartitions`), so the next batch's lookups are planned on them. Advisory: a
- * failure costs only a plan that autovacuum's next round would fix, so it is logged, not answered.
- */
-async function renewStatistics(db: Knex, events: readonly UsageEventInput[], outcome: IngestOutcome): Promise<void> {
-  const days = outcome.results.flatMap((result, i) =>
-    result.status === 'ACCEPTED' ? [events[i]!.startedAt.slice(0, 10)] : [],
-  );
-  try {
-    await analyzeStalePartitions(db, days);
-  } catch (error) {
-    workerLogger().warn({ err: error }, 'could not renew the statistics of the partitions an ingest filled');
-  }
-}
-
 /** The worker's loop: one connection, one batch at a time, each answered with its outcome or error. */
 function serveIngests(setup: WorkerSetup): void {
   let statements = 0;
@@ -193,7 +165,6 @@ function serveIngests(setup: WorkerSetup): void {
         reply = { id: job.id, statements, error: threadErrorOf(error) };
       }
       parentPort!.postMessage(reply);
-      if ('outcome' in reply) await renewStatistics(db, job.events, reply.outcome);
     });
   });
 }

@@ -47,16 +47,33 @@ function spawnCoop(port: number, filename: string): ChildProcess {
   });
 }
 
-async function waitForHealth(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+/**
+ * Waits until the spawned coop answers its /health as coop. Between `freePort` and the child's
+ * bind another test's server may take the port: then /health answers as another subgraph (the
+ * gateway was once pointed at it) or the child exits on EADDRINUSE; either way this says false.
+ */
+async function coopIsUp(port: number, child: ChildProcess): Promise<boolean> {
+  for (let i = 0; i < 200 && child.exitCode === null; i++) {
     try {
-      if ((await fetch(url)).ok) return;
+      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      if (response.ok) return ((await response.json()) as { subgraph?: string }).subgraph === 'coop';
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${url} never became healthy`);
+  return false;
+}
+
+/** Spawns the coop on a free port, trying another port if that one was taken meanwhile. */
+async function startCoop(filename: string): Promise<{ child: ChildProcess; port: number }> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    const child = spawnCoop(port, filename);
+    if (await coopIsUp(port, child)) return { child, port };
+    child.kill('SIGKILL');
+  }
+  throw new Error('the coop process never came up on a free port');
 }
 
 let coop: ChildProcess;
@@ -70,9 +87,8 @@ let productionGateway: Awaited<ReturnType<typeof createGateway>>;
 let productionUrl: string;
 
 beforeAll(async () => {
-  coopPort = await freePort();
   coopDb = copyTemplate('coop');
-  coop = spawnCoop(coopPort, coopDb);
+  ({ child: coop, port: coopPort } = await startCoop(coopDb));
   others = await Promise.all((['league', 'depository', 'production'] as const).map((name) => startTestSubgraph(name)));
   const urls = Object.fromEntries(others.map((sg) => [sg.name, sg.url])) as Record<SubgraphName, string>;
   urls.coop = `http://127.0.0.1:${coopPort}/graphql`;
@@ -92,7 +108,6 @@ beforeAll(async () => {
   gatewayUrl = `http://127.0.0.1:${await listen(gateway.server, 0, '127.0.0.1')}/graphql`;
   productionGateway = await makeGateway(true);
   productionUrl = `http://127.0.0.1:${await listen(productionGateway.server, 0, '127.0.0.1')}/graphql`;
-  await waitForHealth(`http://127.0.0.1:${coopPort}/health`);
 }, 60_000);
 
 afterAll(async () => {
@@ -161,7 +176,7 @@ describe('a subgraph process failing under load', () => {
     expectUnavailableCoop(masked, /^Subgraph "coop" is unavailable: connection refused$/);
 
     coop = spawnCoop(coopPort, coopDb);
-    await waitForHealth(`http://127.0.0.1:${coopPort}/health`);
+    expect(await coopIsUp(coopPort, coop)).toBe(true);
     const recovered = await report();
     expect(recovered.errors).toBeUndefined();
     expect(recovered.data.city.platformCooperatives.length).toBeGreaterThan(0);

@@ -37,6 +37,12 @@ export interface UsageEventRow {
   nights: number;
 }
 
+/** A client id a co-op has stored (migration 0008): the ingest's idempotency record. */
+export interface UsageEventKeyRow {
+  platform_cooperative_id: string;
+  client_event_id: string;
+}
+
 /** Per-kind factors (kg CO2e per passenger-km) for avoided emissions; ids point at production's EmissionFactor rows. */
 export interface ModeFactorRow {
   asset_kind: string;

@@ -19,8 +19,9 @@ import {
   type IngestOutcome,
   type UsageEventInput,
 } from '../ingest.js';
-import { ensureMonthPartitions } from './partitions.js';
+import { analyzeStalePartitions, ensureMonthPartitions } from './partitions.js';
 import { spansOverlappingStoredUses } from './overlaps.js';
+import { recordEventKeys, storedClientEventIds } from './stored-ids.js';
 import { chunked, rollUpNewEvents } from './queries.js';
 import type {
   GbfsFreeFloatingRow,
@@ -32,6 +33,7 @@ import type {
   SharingHubRow,
   SharingHubStatusRow,
   SharingHubVehicleCountRow,
+  UsageEventKeyRow,
   UsageEventRow,
 } from './tables.js';
 
@@ -44,21 +46,32 @@ async function whereInChunks<Row>(keys: readonly string[], query: (chunk: string
 
 /**
  * Inserts events in chunks, skipping any whose (co-op, client id) is already stored, and
- * returns the client ids actually inserted. The conflict clause keeps a concurrent retry of
- * the same batch from failing or counting twice.
+ * returns the client ids actually inserted. Each chunk's keys go into `usage_event_keys` first
+ * and only the events whose key was new follow, so a concurrent retry of the same batch neither
+ * fails nor counts twice, on any day (the events' own key includes the day on PostgreSQL).
  */
 async function insertNewEvents(trx: Knex.Transaction, rows: readonly UsageEventRow[]): Promise<Set<string>> {
   const inserted = new Set<string>();
-  if (rows.length === 0) return inserted;
   for (const chunk of insertChunks(rows)) {
-    const returned: Pick<UsageEventRow, 'client_event_id'>[] = await trx<UsageEventRow>('usage_events')
-      .insert(chunk)
-      // No conflict target: the key is (co-op, client id) on SQLite and (co-op, client id, day)
-      // on partitioned PostgreSQL (migration 0002); both mean "already stored".
+    const keys: UsageEventKeyRow[] = chunk.map(({ platform_cooperative_id, client_event_id }) => ({
+      platform_cooperative_id,
+      client_event_id,
+    }));
+    const added: Pick<UsageEventKeyRow, 'client_event_id'>[] = await trx<UsageEventKeyRow>('usage_event_keys')
+      .insert(keys)
+      .onConflict(['platform_cooperative_id', 'client_event_id'])
+      .ignore()
+      .returning('client_event_id');
+    const fresh = new Set(added.map((row) => row.client_event_id));
+    const events = chunk.filter((row) => fresh.has(row.client_event_id));
+    if (events.length === 0) continue;
+    // The events' own key still guards an event stored without its key (written outside this path).
+    const stored: Pick<UsageEventRow, 'client_event_id'>[] = await trx<UsageEventRow>('usage_events')
+      .insert(events)
       .onConflict()
       .ignore()
       .returning('client_event_id');
-    for (const row of returned) inserted.add(row.client_event_id);
+    for (const row of stored) inserted.add(row.client_event_id);
   }
   return inserted;
 }
@@ -105,17 +118,12 @@ export async function ingestUsage(
     const assets = await whereInChunks(keys.assetIds, (chunk) =>
       trx<SharedAssetRow>('shared_assets').whereIn('id', chunk),
     );
-    const stored = await whereInChunks(keys.clientEventIds, (chunk) =>
-      trx<UsageEventRow>('usage_events')
-        .where('platform_cooperative_id', platformCooperativeId)
-        .whereIn('client_event_id', chunk)
-        .select('client_event_id'),
-    );
+    const stored = await storedClientEventIds(trx, platformCooperativeId, keys.clientEventIds);
     const overlapsStored = await spansOverlappingStoredUses(trx, useSpans(events));
     const { rows, results } = validateEvents(events, {
       platformCooperativeId,
       assets: new Map(assets.map((asset) => [asset.id, asset])),
-      storedClientEventIds: new Set(stored.map((row) => row.client_event_id)),
+      storedClientEventIds: stored,
       overlapsStored,
       now,
     });
@@ -130,11 +138,12 @@ export async function ingestUsage(
         Object.assign(result, { status: 'DUPLICATE', reason: DUPLICATE_STORED });
       }
     }
-    await rollUpNewEvents(
+    const added = rows.filter((row) => inserted.has(row.client_event_id));
+    await analyzeStalePartitions(
       trx,
-      platformCooperativeId,
-      rows.filter((row) => inserted.has(row.client_event_id)),
+      added.map((row) => row.day),
     );
+    await rollUpNewEvents(trx, platformCooperativeId, added);
     return summarize(results);
   });
 }
@@ -261,7 +270,7 @@ export async function insertModeFactors(db: Knex, rows: readonly ModeFactorRow[]
 /**
  * Inserts usage events known to be valid and new, reporting the count inserted after each
  * chunk; ingestUsage is the checked path. The caller creates their months' partitions first
- * (ensureMonthPartitions) and rebuilds their bins after.
+ * (ensureMonthPartitions) and rebuilds their bins after; their keys are recorded here.
  */
 export async function insertUsageEvents(
   db: Knex,
@@ -269,4 +278,5 @@ export async function insertUsageEvents(
   onProgress?: (inserted: number) => void,
 ): Promise<void> {
   await insertInChunks(db, 'usage_events', rows, onProgress);
+  await recordEventKeys(db, [...new Set(rows.map((row) => row.platform_cooperative_id))]);
 }

@@ -6,6 +6,7 @@ import * as gbfs from './0004_gbfs.js';
 import * as gbfsOperationalFeed from './0005_gbfs_operational_feed.js';
 import * as useOverlapIndex from './0006_use_overlap_index.js';
 import * as usageHours from './0007_usage_hours.js';
+import * as usageEventKeys from './0008_usage_event_keys.js';
 
 /** Every migration of the coop database, by name; applied in name order. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_gbfs_operational_feed': gbfsOperationalFeed,
   '0006_use_overlap_index': useOverlapIndex,
   '0007_usage_hours': usageHours,
+  '0008_usage_event_keys': usageEventKeys,
 };

@@ -1,9 +1,10 @@
 /**
- * The ingest's check for uses overlapping a stored use (subgraphs/coop/db/overlaps.ts), on both
- * engines: it finds exactly the overlaps a brute-force comparison with the raw rows finds, and on
- * PostgreSQL its work grows with the batch, not with the uses stored, even on a month partition
- * created by the ingest before it and not yet analyzed. (Before, the planner read the co-op's
- * whole new month once per span there: 75 s for one 10,000-event batch.)
+ * The ingest's two lookups per batch, on both engines: the uses overlapping a stored use
+ * (subgraphs/coop/db/overlaps.ts) and the client ids already stored (db/stored-ids.ts). Each
+ * finds exactly what a brute-force comparison with the raw rows finds, and on PostgreSQL its
+ * work grows with the batch, not with the events stored, even on a month partition created by
+ * the ingest before it and not yet analyzed. (Before, the planner read the co-op's whole new
+ * month once per span there: 75 s for one 10,000-event batch.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../lib/config.js';
@@ -12,6 +13,7 @@ import { createRandom } from '../../seeds/prng.js';
 import { USAGE_FROM, USAGE_TO } from '../../seeds/world.js';
 import type { UsageEventRow } from '../../subgraphs/coop/db/tables.js';
 import { spansOverlappingStoredUses } from '../../subgraphs/coop/db/overlaps.js';
+import { storedClientEventIds } from '../../subgraphs/coop/db/stored-ids.js';
 import { ingestUsage } from '../../subgraphs/coop/db/writes.js';
 import type { UseSpan } from '../../subgraphs/coop/ingest.js';
 import { seededEngines, type SeededEngine } from '../engines.js';
@@ -81,6 +83,27 @@ describe.each(engines)('the overlap probe on $name', (engine: SeededEngine) => {
     await engine.cleanUp();
   });
 
+  it('holds the key of every stored event, and no other', async () => {
+    const events = await db('usage_events').distinct('platform_cooperative_id', 'client_event_id');
+    const keys = await db('usage_event_keys').select('platform_cooperative_id', 'client_event_id');
+    const text = (rows: { platform_cooperative_id: string; client_event_id: string }[]) =>
+      rows.map((row) => `${row.platform_cooperative_id}|${row.client_event_id}`).sort();
+    expect(events.length).toBeGreaterThan(1_000);
+    expect(text(keys)).toEqual(text(events));
+  });
+
+  it('finds exactly the client ids a co-op has stored, and no other co-op’s', async () => {
+    const stored = await db<UsageEventRow>('usage_events').select('platform_cooperative_id', 'client_event_id');
+    const coopId = stored[0]!.platform_cooperative_id;
+    const own = stored.filter((row) => row.platform_cooperative_id === coopId).map((row) => row.client_event_id);
+    const others = stored.filter((row) => row.platform_cooperative_id !== coopId).map((row) => row.client_event_id);
+    const asked = [...own.slice(0, 2_000), ...others.slice(0, 1_000), 'never-stored-1', 'never-stored-2'];
+    const expected = new Set(own.slice(0, 2_000));
+    expect(others.length).toBeGreaterThan(0);
+    expect(await storedClientEventIds(db, coopId, asked)).toEqual(expected);
+    expect(await storedClientEventIds(db, coopId, [])).toEqual(new Set());
+  });
+
   it('finds exactly the spans a brute-force comparison with the stored uses finds', async () => {
     const stored = await db<UsageEventRow>('usage_events').select('asset_id', 'started_at', 'ended_at');
     const assetIds = [...new Set(stored.map((use) => use.asset_id))].sort();
@@ -109,17 +132,13 @@ if (postgres) {
       await postgres.cleanUp();
     });
 
-    it('reads a few rows per span on a new month partition not yet analyzed', async () => {
-      const first = await freshUses(db, 3_000, 'probe-a', 20);
-      expect((await ingestUsage(db, first.coopId, first.events)).accepted).toBe(3_000);
-      const next = await freshUses(db, 3_000, 'probe-b', 20);
-      const spans: UseSpan[] = next.events.map((event, index) => ({ index, ...event }));
-      // The statement the probe sends, run again under EXPLAIN ANALYZE.
+    /** Rows read by the first statement `lookup` sends, run again under EXPLAIN ANALYZE. */
+    async function rowsReadBy(lookup: () => Promise<unknown>): Promise<number> {
       let statement: { sql: string; bindings: readonly unknown[] } | null = null;
       const capture = (query: { sql: string; bindings: readonly unknown[] }) => (statement ??= query);
       db.on('query', capture);
       try {
-        expect((await spansOverlappingStoredUses(db, spans)).size).toBe(0);
+        await lookup();
       } finally {
         db.off('query', capture);
       }
@@ -128,9 +147,31 @@ if (postgres) {
         `explain (analyze, format json) ${sql.replace(/\$\d+/g, '?')}`,
         bindings as Knex.Value[],
       );
-      const plan = explained.rows[0]['QUERY PLAN'][0].Plan;
+      return rowsRead(explained.rows[0]['QUERY PLAN'][0].Plan);
+    }
+
+    let first: Awaited<ReturnType<typeof freshUses>>;
+    let next: Awaited<ReturnType<typeof freshUses>>;
+
+    beforeAll(async () => {
+      first = await freshUses(db, 3_000, 'probe-a', 20);
+      expect((await ingestUsage(db, first.coopId, first.events)).accepted).toBe(3_000);
+      next = await freshUses(db, 3_000, 'probe-b', 20);
+    }, 60_000);
+
+    it('reads a few rows per span on a new month partition not yet analyzed', async () => {
+      const spans: UseSpan[] = next.events.map((event, index) => ({ index, ...event }));
+      const read = await rowsReadBy(async () => expect((await spansOverlappingStoredUses(db, spans)).size).toBe(0));
       // One row per partition a span's window can reach (its month, the month before, the default).
-      expect(rowsRead(plan)).toBeLessThanOrEqual(3 * spans.length);
+      expect(read).toBeLessThanOrEqual(3 * spans.length);
+    }, 60_000);
+
+    it('reads at most one row per client id looked up there', async () => {
+      const ids = [...first.events, ...next.events].map((event) => event.clientEventId);
+      const read = await rowsReadBy(async () =>
+        expect((await storedClientEventIds(db, first.coopId, ids)).size).toBe(3_000),
+      );
+      expect(read).toBeLessThanOrEqual(ids.length);
     }, 60_000);
   });
 }
