@@ -47,14 +47,15 @@ const CITY_COOPS = `query BenchCoops($id: ID!) {
 }`;
 
 /**
- * Each use lasts 20 minutes, one an hour per asset: a batch covers a few days as busy days of a
- * real co-op would (24 uses per asset a day), and the next batch starts where it ended. With uses
- * two minutes apart every batch piled 10,000 more uses into the same day or two, so the bins each
- * batch rebuilds grew batch after batch (ingests went from 2.9 s to 17 s in one run): that measured
- * a day no co-op has, not reads during an ingest.
+ * Each use lasts 15 minutes, one every 20 minutes per asset: a batch covers about two days as
+ * busy days of a real co-op would, and the next batch starts where it ended. With uses two
+ * minutes apart every batch piled 10,000 more uses into the same day or two, so the bins each
+ * batch rebuilt grew batch after batch (ingests went from 2.9 s to 17 s in one run): that
+ * measured a day no co-op has, not reads during an ingest. One an hour left too little time
+ * between the seed's year and today once batches took 0.6 s: a run of three gateways used it up.
  */
-const SLOT_MS = 3_600_000;
-const USE_MS = 1_200_000;
+const SLOT_MS = 1_200_000;
+const USE_MS = 900_000;
 const MEMBERS = 40;
 
 interface Asset {
@@ -166,6 +167,10 @@ export function startIngests(options: IngestLoadOptions): Promise<IngestLoad> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // The child reports as soon as its loop ends: on `stop`, or earlier when it runs out of free time.
+  const reported = new Promise<IngestFigures>((resolve) =>
+    child.on('message', (reply: { figures?: IngestFigures }) => reply.figures && resolve(reply.figures)),
+  );
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`read-during-ingest: background exited with ${code}`)));
@@ -177,11 +182,12 @@ export function startIngests(options: IngestLoadOptions): Promise<IngestLoad> {
         coopId,
         stop: () =>
           new Promise<IngestFigures>((done, fail) => {
-            child.on('message', (reply: { figures?: IngestFigures; failed?: string }) => {
-              if (reply.figures) done(reply.figures);
+            void reported.then(done);
+            child.on('message', (reply: { failed?: string }) => {
               if (reply.failed) fail(new Error(`read-during-ingest: ${reply.failed}`));
             });
-            child.send({ stop: true });
+            if (child.connected) child.send({ stop: true });
+            // An exit after the figures arrived settles nothing: the promise is already done.
             void exited.then(() => fail(new Error('read-during-ingest: background exited without figures')));
           }),
       });
