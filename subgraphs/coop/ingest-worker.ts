@@ -23,6 +23,7 @@ import { GraphQLError } from 'graphql';
 import type { DatabaseConfig } from '../../lib/config.js';
 import { boundedDatabase, databaseConfigOf, openDatabase, reportStatements, type Knex } from '../../lib/db.js';
 import { DeadlineExceededError } from '../../lib/deadline.js';
+import { nextTurn } from '../../lib/turns.js';
 import { checkEnvelope, type IngestOutcome, type UsageEventInput } from './ingest.js';
 import { ingestUsage } from './db/writes.js';
 
@@ -36,7 +37,11 @@ interface WorkerSetup {
 interface IngestJob {
   id: number;
   platformCooperativeId: string;
-  events: readonly UsageEventInput[];
+  /**
+   * The events as JSON: stringified here and parsed in the worker, which costs the request
+   * thread about half of what structured cloning 10,000 objects into the message did.
+   */
+  eventsJson: string;
   /** The request's clock (epoch ms), so "not in the future" means the same as on the request thread. */
   now: number;
   /** When the request's work must stop (epoch ms): a batch not started by then is refused. */
@@ -129,7 +134,15 @@ export async function ingestOffThread(
   if (!database) return ingestUsage(db, platformCooperativeId, events, now);
   const thread = threadFor(database);
   const id = nextJobId++;
-  const job: IngestJob = { id, platformCooperativeId, events, now: now.getTime(), deadline };
+  // Coercing the batch's variables just held the thread; let other requests in first.
+  await nextTurn();
+  const job: IngestJob = {
+    id,
+    platformCooperativeId,
+    eventsJson: JSON.stringify(events),
+    now: now.getTime(),
+    deadline,
+  };
   return new Promise<IngestOutcome>((resolve, reject) => {
     thread.pending.set(id, { resolve, reject, db });
     thread.worker.ref();
@@ -159,7 +172,8 @@ function serveIngests(setup: WorkerSetup): void {
       try {
         if (Date.now() > job.deadline) throw new DeadlineExceededError();
         const bounded = boundedDatabase(db, job.deadline, () => new DeadlineExceededError());
-        const outcome = await ingestUsage(bounded, job.platformCooperativeId, job.events, new Date(job.now));
+        const events = JSON.parse(job.eventsJson) as UsageEventInput[];
+        const outcome = await ingestUsage(bounded, job.platformCooperativeId, events, new Date(job.now));
         reply = { id: job.id, statements, outcome };
       } catch (error) {
         reply = { id: job.id, statements, error: threadErrorOf(error) };
