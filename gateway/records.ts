@@ -10,9 +10,16 @@
  * answer of a fixed public operation run through the gateway's own pipeline (as the catalogue's
  * files are), rate-limited like them; the id must be a slug, so each record has one URL.
  */
-import crypto from 'node:crypto';
 import type http from 'node:http';
-import { matchesEtag, sendJson, strongEtag, type Refusal, type RequestHandler, type RouteMatch } from '../lib/http.js';
+import {
+  assignedRequestId,
+  matchesEtag,
+  sendJson,
+  strongEtag,
+  type Refusal,
+  type RequestHandler,
+  type RouteMatch,
+} from '../lib/http.js';
 import { RECORD_PATH, RECORD_SELECTION, recordFieldOfFolder, type RecordField } from '../lib/interop.js';
 import type { Logger } from '../lib/logger.js';
 import { CatalogUnavailableError, type Execute } from './catalog/data.js';
@@ -43,7 +50,7 @@ export function createRecordHandler(options: RecordOptions): RequestHandler[] {
     if (refusal) return sendJson(res, refusal.status, { error: refusal.message }, refusal.headers, INDENT);
     const [folder, id] = params as [string, string];
     const field = recordFieldOfFolder(folder)!;
-    const requestId = String(res.getHeader('x-request-id') ?? crypto.randomUUID());
+    const requestId = assignedRequestId(req, res);
     let data: Record<string, unknown>;
     try {
       data = await options.executorFor(requestId)<Record<string, unknown>>(operationOf(field), { id });
