@@ -17,8 +17,7 @@ import type { Knex } from 'knex';
 import { eachDay } from '../lib/dates.js';
 import { ensureMonthPartitions, isPostgresHandle } from '../subgraphs/coop/db/partitions.js';
 import { chunked, rebuildBins } from '../subgraphs/coop/db/queries.js';
-import { recordEventKeys } from '../subgraphs/coop/db/stored-ids.js';
-import { insertAssets, insertPlatformCooperatives } from '../subgraphs/coop/db/writes.js';
+import { insertAssets, insertPlatformCooperatives, recordEventKeys } from '../subgraphs/coop/db/writes.js';
 import { insertCities } from '../subgraphs/league/db/writes.js';
 import { writeEvents } from './synthetic/event-writer.js';
 import {

@@ -37,20 +37,3 @@ export async function storedClientEventIds(
   const rows: { id: string }[] = postgres ? result.rows : result;
   return new Set(rows.map((row) => row.id));
 }
-
-/**
- * Records the keys of events written without `ingestUsage` (the seeder's bulk insert, the
- * synthetic generator's COPY): every (co-op, client id) of `usage_events` of the given co-ops,
- * where missing. One statement.
- */
-export async function recordEventKeys(db: Knex | Knex.Transaction, coopIds: readonly string[]): Promise<void> {
-  if (coopIds.length === 0) return;
-  await db('usage_event_keys')
-    .insert(
-      db('usage_events')
-        .distinct('platform_cooperative_id', 'client_event_id')
-        .whereIn('platform_cooperative_id', coopIds),
-    )
-    .onConflict(['platform_cooperative_id', 'client_event_id'])
-    .ignore();
-}

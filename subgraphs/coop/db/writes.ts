@@ -21,7 +21,7 @@ import {
 } from '../ingest.js';
 import { analyzeStalePartitions, ensureMonthPartitions } from './partitions.js';
 import { spansOverlappingStoredUses } from './overlaps.js';
-import { recordEventKeys, storedClientEventIds } from './stored-ids.js';
+import { storedClientEventIds } from './stored-ids.js';
 import { chunked, rollUpNewEvents } from './queries.js';
 import type {
   GbfsFreeFloatingRow,
@@ -279,4 +279,21 @@ export async function insertUsageEvents(
 ): Promise<void> {
   await insertInChunks(db, 'usage_events', rows, onProgress);
   await recordEventKeys(db, [...new Set(rows.map((row) => row.platform_cooperative_id))]);
+}
+
+/**
+ * Records the keys of events written without `ingestUsage` (the seeder's bulk insert, the
+ * synthetic generator's COPY): every (co-op, client id) of `usage_events` of the given co-ops,
+ * where missing. One statement.
+ */
+export async function recordEventKeys(db: Knex | Knex.Transaction, coopIds: readonly string[]): Promise<void> {
+  if (coopIds.length === 0) return;
+  await db('usage_event_keys')
+    .insert(
+      db('usage_events')
+        .distinct('platform_cooperative_id', 'client_event_id')
+        .whereIn('platform_cooperative_id', coopIds),
+    )
+    .onConflict(['platform_cooperative_id', 'client_event_id'])
+    .ignore();
 }
