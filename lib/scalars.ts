@@ -67,9 +67,10 @@ export function parseIsoInstant(value: string): Date | null {
  * is, without building a Date.
  */
 export function canonicalInstant(value: string): string | null {
-  if (value.length === CANONICAL_LENGTH && value.charCodeAt(CANONICAL_LENGTH - 1) === 0x5a /* Z */) {
+  // 24 characters ending in Z that match the pattern can only be YYYY-MM-DDTHH:MM:SS.sssZ.
+  if (value.length === CANONICAL_LENGTH && value.endsWith('Z')) {
     const match = ISO_INSTANT.exec(value);
-    if (match && match[8]?.length === 4) return isCalendarDay(match[2]!, match[3]!, match[4]!) ? value : null;
+    return match && isCalendarDay(match[2]!, match[3]!, match[4]!) ? value : null;
   }
   return parseIsoInstant(value)?.toISOString() ?? null;
 }

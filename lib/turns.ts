@@ -10,7 +10,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 
 /** Bodies from this size on take turns; every read of this graph is far smaller. */
-export const LARGE_REQUEST_BYTES = 200_000;
+const LARGE_REQUEST_BYTES = 200_000;
 
 /** Resolves after the event loop has had a turn: pending I/O (other requests) is served first. */
 export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,7 +1,7 @@
 /**
  * Which of a batch's uses overlap a use already stored for the same asset: one query per
  * batch, whatever its size, on either engine. The batch travels as a single JSON parameter
- * (a row set on both engines), so the statement has two parameters however many events it
+ * (a row set on both engines), so the statement has one parameter however many events it
  * checks.
  *
  * An asset's stored uses never overlap one another (seeds, imports and ingest all refuse it), so
@@ -15,7 +15,7 @@
  */
 import type { Knex } from 'knex';
 import { INGEST_LIMITS, type UseSpan } from '../ingest.js';
-import { isPostgresHandle } from './partitions.js';
+import { rowsOf } from './partitions.js';
 
 const MAX_DURATION_MS = INGEST_LIMITS.maxDurationHours * 3_600_000;
 
@@ -80,7 +80,6 @@ export async function spansOverlappingStoredUses(
 ): Promise<Set<number>> {
   if (spans.length === 0) return new Set();
   const probes = JSON.stringify(spans.map(probeOf));
-  const result = await db.raw(isPostgresHandle(db) ? POSTGRES : SQLITE, [probes]);
-  const rows: { i: number | string }[] = isPostgresHandle(db) ? result.rows : result;
+  const rows = await rowsOf<{ i: number | string }>(db, { postgres: POSTGRES, sqlite: SQLITE }, [probes]);
   return new Set(rows.map((row) => Number(row.i)));
 }

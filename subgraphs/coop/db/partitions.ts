@@ -18,6 +18,21 @@ export function isPostgresHandle(db: Knex | Knex.Transaction): boolean {
   return db.client.config.client === 'pg';
 }
 
+/**
+ * Runs the engine's own spelling of one statement (the batch lookups pass their batch as JSON,
+ * which each engine unpacks its own way) and returns its rows: PostgreSQL's raw result holds
+ * them in `rows`, SQLite's is the rows.
+ */
+export async function rowsOf<Row>(
+  db: Knex | Knex.Transaction,
+  statement: { postgres: string; sqlite: string },
+  bindings: readonly Knex.Value[],
+): Promise<Row[]> {
+  const postgres = isPostgresHandle(db);
+  const result = await db.raw(postgres ? statement.postgres : statement.sqlite, bindings);
+  return postgres ? result.rows : result;
+}
+
 /** The partition holding one month's events: `usage_events_2025_03` for "2025-03". */
 export function partitionName(month: string): string {
   if (!MONTH.test(month)) throw new Error(`Not a month (YYYY-MM): "${month}"`);
@@ -106,10 +121,10 @@ const STALE_SHARE = 0.2;
  * The ingest runs it inside its transaction, after its insert: ANALYZE counts the transaction's
  * own new rows, so the rest of the batch and the next one are planned on them. A no-op on SQLite.
  */
-export async function analyzeStalePartitions(db: Knex | Knex.Transaction, days: Iterable<string>): Promise<string[]> {
-  if (!isPostgresHandle(db)) return [];
+export async function analyzeStalePartitions(db: Knex | Knex.Transaction, days: Iterable<string>): Promise<void> {
+  if (!isPostgresHandle(db)) return;
   const names = [...new Set([...days].map((day) => partitionName(day.slice(0, 7))))];
-  if (names.length === 0) return [];
+  if (names.length === 0) return;
   const result = await db.raw(
     `select relname as name from pg_stat_user_tables
      where schemaname = current_schema() and relname = any(?)
@@ -118,5 +133,4 @@ export async function analyzeStalePartitions(db: Knex | Knex.Transaction, days: 
   );
   const stale = (result.rows as { name: string }[]).map((row) => row.name).sort();
   for (const name of stale) await db.raw('analyze ??', [name]);
-  return stale;
 }

@@ -11,7 +11,7 @@
  * analyzed.
  */
 import type { Knex } from 'knex';
-import { isPostgresHandle } from './partitions.js';
+import { rowsOf } from './partitions.js';
 
 const POSTGRES = `
   select b.id from json_array_elements_text(?::json) as b(id)
@@ -32,8 +32,9 @@ export async function storedClientEventIds(
   clientEventIds: readonly string[],
 ): Promise<Set<string>> {
   if (clientEventIds.length === 0) return new Set();
-  const postgres = isPostgresHandle(db);
-  const result = await db.raw(postgres ? POSTGRES : SQLITE, [JSON.stringify(clientEventIds), platformCooperativeId]);
-  const rows: { id: string }[] = postgres ? result.rows : result;
+  const rows = await rowsOf<{ id: string }>(db, { postgres: POSTGRES, sqlite: SQLITE }, [
+    JSON.stringify(clientEventIds),
+    platformCooperativeId,
+  ]);
   return new Set(rows.map((row) => row.id));
 }

@@ -44,6 +44,12 @@ async function whereInChunks<Row>(keys: readonly string[], query: (chunk: string
   return rows;
 }
 
+/** An event's row in `usage_event_keys`. */
+const keyOf = ({ platform_cooperative_id, client_event_id }: UsageEventRow): UsageEventKeyRow => ({
+  platform_cooperative_id,
+  client_event_id,
+});
+
 /**
  * Inserts events in chunks, skipping any whose (co-op, client id) is already stored, and
  * returns the client ids actually inserted. Each chunk's keys go into `usage_event_keys` first
@@ -53,12 +59,8 @@ async function whereInChunks<Row>(keys: readonly string[], query: (chunk: string
 async function insertNewEvents(trx: Knex.Transaction, rows: readonly UsageEventRow[]): Promise<Set<string>> {
   const inserted = new Set<string>();
   for (const chunk of insertChunks(rows)) {
-    const keys: UsageEventKeyRow[] = chunk.map(({ platform_cooperative_id, client_event_id }) => ({
-      platform_cooperative_id,
-      client_event_id,
-    }));
     const added: Pick<UsageEventKeyRow, 'client_event_id'>[] = await trx<UsageEventKeyRow>('usage_event_keys')
-      .insert(keys)
+      .insert(chunk.map(keyOf))
       .onConflict(['platform_cooperative_id', 'client_event_id'])
       .ignore()
       .returning('client_event_id');
@@ -278,13 +280,12 @@ export async function insertUsageEvents(
   onProgress?: (inserted: number) => void,
 ): Promise<void> {
   await insertInChunks(db, 'usage_events', rows, onProgress);
-  await recordEventKeys(db, [...new Set(rows.map((row) => row.platform_cooperative_id))]);
+  await insertInChunks(db, 'usage_event_keys', rows.map(keyOf));
 }
 
 /**
- * Records the keys of events written without `ingestUsage` (the seeder's bulk insert, the
- * synthetic generator's COPY): every (co-op, client id) of `usage_events` of the given co-ops,
- * where missing. One statement.
+ * Records the keys of events written past this file (the synthetic generator's COPY): every
+ * (co-op, client id) of `usage_events` of the given co-ops, where missing. One statement.
  */
 export async function recordEventKeys(db: Knex | Knex.Transaction, coopIds: readonly string[]): Promise<void> {
   if (coopIds.length === 0) return;
